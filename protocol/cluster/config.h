@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "protocol/cluster/status.h"
+
+namespace leaderless::cluster {
+
+// One `replica <id> <host>:<port>` line of the cluster description.
+struct ReplicaAddress {
+  std::string id;
+  std::string host;
+  int port = 0;
+};
+
+enum class AppendFsync { kAlways, kEverySec, kNo };
+
+// Every directive of both executables. Files are in redis.conf syntax
+// (`directive arg arg`, `#` comments, quotes as redis.conf, `include path`,
+// sizes such as 1gb / 512mb / 64kb, booleans yes|no); both executables read
+// the same set, so one file can describe a whole cluster.
+struct Config {
+  // Cluster description, shared by every process.
+  std::vector<ReplicaAddress> replicas;  // replica <id> <host>:<port>
+  int replication_factor = 3;            // replication-factor (N)
+  int read_quorum = 2;                   // read-quorum (R)
+  int write_quorum = 2;                  // write-quorum (W)
+  int tokens_per_replica = 128;          // tokens-per-replica (vnodes)
+
+  // Proxy.
+  std::string bind = "127.0.0.1";  // bind
+  int port = 6379;                 // port
+  int64_t proxy_id = -1;           // proxy-id, 0..65535; -1 = not given
+  int request_timeout_ms = 1000;   // request-timeout-ms
+  int maxclients = 10000;          // maxclients
+  int64_t client_query_buffer_limit = 1LL << 30;  // client-query-buffer-limit
+  int64_t proto_max_bulk_len = 512LL << 20;       // proto-max-bulk-len
+  // client-output-buffer-limit normal <hard> <soft> <seconds>: only the
+  // normal class's hard limit is used. Redis's default is 0 (unlimited); a
+  // proxy fans out and must not let one client grow without bound.
+  int64_t client_output_buffer_limit = 256LL << 20;
+
+  // Replica.
+  std::string replica_id;  // replica-id: which `replica` line this one is
+  std::string dir = ".";   // dir: data folder
+  AppendFsync appendfsync = AppendFsync::kAlways;  // appendfsync
+
+  // Both.
+  std::string logfile;  // logfile: "" = stderr
+};
+
+// Reads `path` and then applies `overrides` (from `--directive value ...`
+// on the command line, in order; an override replaces the file's value,
+// except `replica`, which adds a line). Errors name the file, the line and
+// the directive: "redis-conf/cluster.conf:7: 'write-quorum': not an integer".
+Result<Config> LoadConfig(const std::string& path,
+                          const std::vector<std::string>& overrides);
+
+// Parses the arguments after the file name into override lines: each
+// `--name` starts a directive and the following non-`--` words are its
+// arguments. Error for a word before the first `--name`.
+Result<std::vector<std::string>> ParseOverrideArgs(int argc,
+                                                   const char* const* argv);
+
+// Cross-checks for each role, after loading: at least one replica, unique
+// replica ids, 1 <= R,W <= N <= replicas, a proxy-id for the proxy, a
+// replica-id that names a `replica` line for the replica. The message names
+// the directive.
+Status ValidateForProxy(const Config& config);
+Status ValidateForReplica(const Config& config);
+
+// The address line of `id`, or nullptr.
+const ReplicaAddress* FindReplica(const Config& config, std::string_view id);
+
+}  // namespace leaderless::cluster

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <string>
+
+#include "protocol/cluster/record.h"
+
+namespace leaderless::cluster {
+
+// Counts the answers of one quorum request sent to `sent` replicas that
+// needs `needed` successes. Pure bookkeeping: the caller decides what a
+// success is (an ack for a write, an answer for a read).
+class QuorumTracker {
+ public:
+  enum class Outcome {
+    kPending,  // more answers may still decide it
+    kReached,  // `needed` successes
+    kFailed,   // so many failures that `needed` can no longer be reached
+  };
+
+  // Requires: 1 <= needed <= sent.
+  QuorumTracker(int sent, int needed) : sent_(sent), needed_(needed) {}
+
+  void AddSuccess() { ++successes_; }
+  void AddFailure() { ++failures_; }
+
+  Outcome outcome() const {
+    if (successes_ >= needed_) return Outcome::kReached;
+    if (sent_ - failures_ < needed_) return Outcome::kFailed;
+    return Outcome::kPending;
+  }
+  bool all_answered() const { return successes_ + failures_ >= sent_; }
+  int successes() const { return successes_; }
+  int needed() const { return needed_; }
+
+ private:
+  int sent_;
+  int needed_;
+  int successes_ = 0;
+  int failures_ = 0;
+};
+
+// Keeps the newest of the encoded records replicas answered (to a read, or
+// as the record they held before a write). Copies nothing: the winning
+// string is moved in.
+class NewestRecord {
+ public:
+  // Takes `encoded` if it is newer than the newest so far. Corruption if it
+  // is not a record (it is then ignored).
+  Status Offer(std::string&& encoded);
+
+  bool empty() const { return encoded_.empty(); }
+  // The newest encoded record, or "" if none was offered.
+  const std::string& encoded() const { return encoded_; }
+  std::string&& Take() { return std::move(encoded_); }
+
+ private:
+  std::string encoded_;
+  Version version_;
+};
+
+}  // namespace leaderless::cluster

@@ -1,0 +1,69 @@
+// Record encoding, stored in LevelDB and sent between processes (frozen):
+//
+//   record  := format kind version expire value
+//   format  := 0x01                       (one byte, this layout)
+//   kind    := 0x00 value | 0x01 tombstone (one byte)
+//   version := 16 bytes, see version.cc
+//   expire  := 8 bytes big-endian absolute ms since the epoch, 0 = never
+//   value   := the remaining bytes (empty for a tombstone)
+
+#include "protocol/cluster/record.h"
+
+namespace leaderless::cluster {
+namespace {
+
+constexpr char kFormat = 0x01;
+constexpr char kKindValue = 0x00;
+constexpr char kKindTombstone = 0x01;
+
+}  // namespace
+
+void EncodeRecord(std::string* out, const Record& record, bool with_value) {
+  out->push_back(kFormat);
+  out->push_back(record.tombstone ? kKindTombstone : kKindValue);
+  AppendVersion(out, record.version);
+  for (int i = 7; i >= 0; --i) {
+    out->push_back(static_cast<char>((record.expire_at_ms >> (8 * i)) & 0xff));
+  }
+  if (with_value) out->append(record.value);
+}
+
+std::string EncodeRecord(const Record& record, bool with_value) {
+  std::string out;
+  out.reserve(kRecordHeaderSize + (with_value ? record.value.size() : 0));
+  EncodeRecord(&out, record, with_value);
+  return out;
+}
+
+Result<RecordView> ParseRecord(std::string_view in) {
+  if (in.size() < kRecordHeaderSize || in[0] != kFormat) {
+    return Status::Corruption("bad record header");
+  }
+  if (in[1] != kKindValue && in[1] != kKindTombstone) {
+    return Status::Corruption("bad record kind");
+  }
+  RecordView view;
+  view.version = DecodeVersion(in.substr(2));
+  view.tombstone = in[1] == kKindTombstone;
+  if (view.tombstone && in.size() != kRecordHeaderSize) {
+    return Status::Corruption("tombstone with a value");
+  }
+  for (size_t i = 2 + kEncodedVersionSize; i < kRecordHeaderSize; ++i) {
+    view.expire_at_ms = (view.expire_at_ms << 8) | static_cast<uint8_t>(in[i]);
+  }
+  view.value = in.substr(kRecordHeaderSize);
+  return view;
+}
+
+Result<Record> DecodeRecord(std::string_view in) {
+  Result<RecordView> view = ParseRecord(in);
+  if (!view.ok()) return view.status();
+  Record record;
+  record.version = view->version;
+  record.tombstone = view->tombstone;
+  record.expire_at_ms = view->expire_at_ms;
+  record.value.assign(view->value);
+  return record;
+}
+
+}  // namespace leaderless::cluster

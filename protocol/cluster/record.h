@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/cluster/status.h"
+#include "protocol/cluster/version.h"
+
+namespace leaderless::cluster {
+
+// What a replica holds for one key: a value or a tombstone (a delete), the
+// version of the write that produced it, and an absolute expiry time.
+struct Record {
+  Version version;
+  bool tombstone = false;
+  uint64_t expire_at_ms = 0;  // 0 = never expires
+  std::string value;          // empty for a tombstone
+
+  // A record is live when it holds a value that has not expired at `now_ms`.
+  // An expired record reads as absent.
+  bool IsLive(uint64_t now_ms) const {
+    return !tombstone && (expire_at_ms == 0 || expire_at_ms > now_ms);
+  }
+};
+
+// An encoded record parsed in place: `value` points into the encoding.
+struct RecordView {
+  Version version;
+  bool tombstone = false;
+  uint64_t expire_at_ms = 0;
+  std::string_view value;
+
+  bool IsLive(uint64_t now_ms) const {
+    return !tombstone && (expire_at_ms == 0 || expire_at_ms > now_ms);
+  }
+};
+
+// Bytes before the value in an encoded record. An encoding cut to this size
+// is the same record without its value: enough to compare versions and
+// tell live from deleted.
+inline constexpr size_t kRecordHeaderSize = 2 + kEncodedVersionSize + 8;
+
+// Appends the encoding of `record`. With `with_value` false the value is
+// left out: the result decodes to the same record with an empty value, which
+// is enough to compare versions and tell live from deleted.
+void EncodeRecord(std::string* out, const Record& record,
+                  bool with_value = true);
+std::string EncodeRecord(const Record& record, bool with_value = true);
+
+// Parses an encoded record without copying; Corruption on malformed input.
+// The view's value lives as long as `in`.
+Result<RecordView> ParseRecord(std::string_view in);
+
+// Parses and copies out an encoded record.
+Result<Record> DecodeRecord(std::string_view in);
+
+}  // namespace leaderless::cluster

@@ -1,0 +1,58 @@
+#include "protocol/net/deadline_queue.h"
+
+namespace leaderless::net {
+
+DeadlineQueue::DeadlineQueue(uv_loop_t* loop, ExpireFn on_expire)
+    : on_expire_(std::move(on_expire)) {
+  uv_timer_init(loop, &timer_);
+  timer_.data = this;
+}
+
+DeadlineQueuePtr DeadlineQueue::Create(uv_loop_t* loop, ExpireFn on_expire) {
+  return DeadlineQueuePtr(new DeadlineQueue(loop, std::move(on_expire)),
+                          &DeadlineQueue::Destroy);
+}
+
+void DeadlineQueue::Destroy(DeadlineQueue* q) {
+  // The handle must be closed before the memory goes: free in the callback.
+  // Destroy may run inside Fire(), which then stops (closing_).
+  q->closing_ = true;
+  uv_close(reinterpret_cast<uv_handle_t*>(&q->timer_), [](uv_handle_t* h) {
+    delete static_cast<DeadlineQueue*>(h->data);
+  });
+}
+
+void DeadlineQueue::Add(uint64_t deadline_ms, uint64_t id) {
+  heap_.push({deadline_ms, id});
+  if (armed_for_ == 0 || deadline_ms < armed_for_) Arm();
+}
+
+void DeadlineQueue::Arm() {
+  if (heap_.empty()) {
+    uv_timer_stop(&timer_);
+    armed_for_ = 0;
+    return;
+  }
+  uint64_t next = heap_.top().deadline_ms;
+  uint64_t now = uv_now(timer_.loop);
+  armed_for_ = next;
+  uv_timer_start(&timer_, &DeadlineQueue::OnTimer, next > now ? next - now : 0,
+                 0);
+}
+
+void DeadlineQueue::OnTimer(uv_timer_t* timer) noexcept {
+  static_cast<DeadlineQueue*>(timer->data)->Fire();
+}
+
+void DeadlineQueue::Fire() {
+  uint64_t now = uv_now(timer_.loop);
+  // Pop first, then call: on_expire may Add() new deadlines.
+  while (!closing_ && !heap_.empty() && heap_.top().deadline_ms <= now) {
+    uint64_t id = heap_.top().id;
+    heap_.pop();
+    on_expire_(id);
+  }
+  if (!closing_) Arm();
+}
+
+}  // namespace leaderless::net

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <vector>
+
+namespace leaderless::net {
+
+// Deadlines for short-lived operations on one loop, with a single timer
+// armed for the earliest one (short-lived ops own no timers). Cancellation
+// is lazy: an op that finished early simply ignores its expiry, found by id.
+//
+// Heap-allocated because it embeds a uv handle; Close() it and the loop
+// frees it in the close callback. Loop thread only.
+class DeadlineQueue {
+ public:
+  using ExpireFn = std::function<void(uint64_t id)>;
+
+  static std::unique_ptr<DeadlineQueue, void (*)(DeadlineQueue*)> Create(
+      uv_loop_t* loop, ExpireFn on_expire);
+
+  DeadlineQueue(const DeadlineQueue&) = delete;
+  DeadlineQueue& operator=(const DeadlineQueue&) = delete;
+
+  // Calls on_expire(id) once the loop time passes `deadline_ms` (in
+  // uv_now() terms).
+  void Add(uint64_t deadline_ms, uint64_t id);
+
+  size_t size() const { return heap_.size(); }
+
+ private:
+  DeadlineQueue(uv_loop_t* loop, ExpireFn on_expire);
+  static void Destroy(DeadlineQueue* q);
+  static void OnTimer(uv_timer_t* timer) noexcept;
+  void Fire();
+  void Arm();
+
+  struct Entry {
+    uint64_t deadline_ms;
+    uint64_t id;
+    bool operator>(const Entry& o) const { return deadline_ms > o.deadline_ms; }
+  };
+
+  uv_timer_t timer_;
+  ExpireFn on_expire_;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
+  uint64_t armed_for_ = 0;  // deadline the timer is set for, 0 = idle
+  bool closing_ = false;
+};
+
+using DeadlineQueuePtr = std::unique_ptr<DeadlineQueue, void (*)(DeadlineQueue*)>;
+
+}  // namespace leaderless::net

@@ -1,0 +1,111 @@
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct redisAsyncContext;  // hiredis, used only in peer_link.cc
+
+namespace leaderless::net {
+
+// A reply from a peer, copied out of hiredis (whose replies live only
+// during their callback).
+struct PeerReply {
+  enum class Type { kStatus, kError, kInteger, kBulk, kNil, kArray };
+  Type type = Type::kNil;
+  int64_t integer = 0;
+  std::string str;  // status, error or bulk text
+  std::vector<PeerReply> elements;
+};
+
+struct PeerLinkOptions {
+  // Requests sent and not yet answered; Send() refuses past this, so a slow
+  // peer cannot make our memory grow without bound.
+  size_t max_in_flight = 16384;
+  uint64_t min_reconnect_ms = 50;    // first retry after a failure
+  uint64_t max_reconnect_ms = 1000;  // backoff doubles up to this
+  // A new connection counts as up only once the peer answers a PING within
+  // this time: a hung peer whose kernel still accepts connections is not up.
+  uint64_t probe_timeout_ms = 1000;
+  // This many request timeouts in a row, with no reply between them, and
+  // the connection is dropped and probed again: the peer hangs.
+  int max_consecutive_timeouts = 3;
+};
+
+// A pipelined hiredis connection to one peer (a replica), reconnecting by
+// itself with backoff. It is up only after the peer answered a probe
+// (PING) on the new connection, and goes down on disconnect or when the
+// caller reports repeated timeouts. Requests queue on the one connection and replies
+// come back in order; callers match them by the op id they gave.
+//
+// Heap-allocated (embeds a uv timer); Close() it, and it frees itself once
+// its handles are closed. Loop thread only.
+class PeerLink {
+ public:
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    // Exactly once per accepted Send(): the reply, or nullptr when the
+    // connection failed before the reply came.
+    virtual void OnPeerReply(uint64_t op_id, int peer, const PeerReply* reply) = 0;
+    // The connection came up (true) or went down (false).
+    virtual void OnPeerState(int peer, bool connected) = 0;
+  };
+
+  // Starts connecting at once. `peer` is the caller's index for this peer.
+  static PeerLink* Create(uv_loop_t* loop, int peer, std::string host, int port,
+                          Listener* listener, PeerLinkOptions options = {});
+
+  PeerLink(const PeerLink&) = delete;
+  PeerLink& operator=(const PeerLink&) = delete;
+
+  // Queues a RESP-formatted command. False, and no callback ever, when the
+  // link is not connected or has max_in_flight requests outstanding.
+  bool Send(std::string_view command, uint64_t op_id);
+
+  // The caller gave up waiting for a reply to a request sent here. Enough
+  // of these in a row (no reply between) drop the connection.
+  void NoteTimeout();
+
+  bool connected() const { return connected_; }
+  size_t in_flight() const { return in_flight_; }
+  int peer() const { return peer_; }
+  const std::string& address() const { return address_; }
+
+  // Disconnects (outstanding requests get their nullptr reply) and frees the
+  // link once its handles are closed. Idempotent.
+  void Close();
+
+ private:
+  PeerLink(uv_loop_t* loop, int peer, std::string host, int port,
+           Listener* listener, PeerLinkOptions options);
+  void Connect();
+  void Drop();
+  void Lost();
+  void ScheduleReconnect();
+  void OnProbeReply(bool answered);
+
+  static void OnConnect(const redisAsyncContext* ac, int status) noexcept;
+  static void OnDisconnect(const redisAsyncContext* ac, int status) noexcept;
+  static void OnReply(redisAsyncContext* ac, void* reply, void* privdata) noexcept;
+
+  uv_loop_t* loop_;
+  int peer_;
+  std::string host_;
+  int port_;
+  std::string address_;
+  Listener* listener_;
+  PeerLinkOptions options_;
+  uv_timer_t timer_;
+  redisAsyncContext* ac_ = nullptr;  // owned by hiredis once attached
+  bool connected_ = false;
+  bool closing_ = false;
+  size_t in_flight_ = 0;
+  uint64_t backoff_ms_ = 0;
+  int consecutive_timeouts_ = 0;
+};
+
+}  // namespace leaderless::net

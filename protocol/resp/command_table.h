@@ -1,0 +1,65 @@
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace leaderless::resp {
+
+// Redis's reply to a command it does not know: the name (cut to 128 bytes)
+// and the first arguments, each quoted and followed by a space, up to about
+// 128 bytes. Clients match this text (e.g. to fall back from HELLO 3).
+std::string UnknownCommandError(std::span<const std::string_view> argv);
+
+// "ERR wrong number of arguments for 'get' command".
+std::string ArityError(std::string_view lowercase_name);
+
+// Commands a server answers, looked up case-insensitively, with Redis's
+// arity convention: arity N means exactly N words including the name, -N
+// means at least N.
+template <typename Handler>
+class CommandTable {
+ public:
+  struct Spec {
+    std::string name;  // lowercase
+    int arity;
+    Handler handler;
+  };
+
+  void Add(std::string name, int arity, Handler handler) {
+    std::string key = name;
+    specs_.emplace(std::move(key), Spec{std::move(name), arity, handler});
+  }
+
+  // The spec for argv[0], or nullptr with `*error` set to Redis's unknown
+  // command or arity error. Requires: !argv.empty().
+  const Spec* Lookup(std::span<const std::string_view> argv,
+                     std::string* error) const {
+    std::string lower(argv[0].substr(0, 64));
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    auto it = argv[0].size() > 64 ? specs_.end() : specs_.find(lower);
+    if (it == specs_.end()) {
+      *error = UnknownCommandError(argv);
+      return nullptr;
+    }
+    const Spec& spec = it->second;
+    int argc = static_cast<int>(argv.size());
+    if ((spec.arity > 0 && argc != spec.arity) ||
+        (spec.arity < 0 && argc < -spec.arity)) {
+      *error = ArityError(spec.name);
+      return nullptr;
+    }
+    return &spec;
+  }
+
+  const std::unordered_map<std::string, Spec>& specs() const { return specs_; }
+
+ private:
+  std::unordered_map<std::string, Spec> specs_;
+};
+
+}  // namespace leaderless::resp

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace leaderless::proxy {
+
+// An argument as Redis reads an integer (string2ll): optional '-', digits,
+// no '+', no spaces, no leading zeros, within int64. nullopt otherwise.
+std::optional<int64_t> ParseInt64(std::string_view s);
+
+// Case-insensitive comparison of an argument with an option name.
+bool ArgIs(std::string_view arg, std::string_view lowercase_name);
+
+inline constexpr const char* kNotInteger =
+    "ERR value is not an integer or out of range";
+inline constexpr const char* kSyntaxError = "ERR syntax error";
+
+}  // namespace leaderless::proxy

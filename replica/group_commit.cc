@@ -1,0 +1,138 @@
+#include "replica/group_commit.h"
+
+#include "protocol/cluster/record.h"
+
+namespace leaderless::replica {
+namespace {
+
+std::string_view VersionBytes(std::string_view encoded) {
+  return encoded.substr(2, cluster::kEncodedVersionSize);
+}
+
+}  // namespace
+
+GroupCommit::GroupCommit(uv_loop_t* loop, RecordStore* store,
+                         cluster::AppendFsync mode, DoneFn done)
+    : loop_(loop), store_(store), mode_(mode), done_(std::move(done)) {
+  uv_check_init(loop, &check_);
+  check_.data = this;
+  uv_timer_init(loop, &everysec_);
+  everysec_.data = this;
+  work_.data = this;
+}
+
+GroupCommit* GroupCommit::Create(uv_loop_t* loop, RecordStore* store,
+                                 cluster::AppendFsync mode, DoneFn done) {
+  auto* gc = new GroupCommit(loop, store, mode, std::move(done));
+  uv_check_start(&gc->check_, [](uv_check_t* c) {
+    static_cast<GroupCommit*>(c->data)->FlushOpen();
+  });
+  if (mode == cluster::AppendFsync::kEverySec) {
+    uv_timer_start(
+        &gc->everysec_,
+        [](uv_timer_t* t) {
+          auto* self = static_cast<GroupCommit*>(t->data);
+          if (!self->dirty_since_sync_) return;
+          self->dirty_since_sync_ = false;
+          ++self->stats_.syncs;
+          (void)self->store_->Sync();  // as Redis: a failed sync is retried
+        },
+        1000, 1000);
+  }
+  return gc;
+}
+
+cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
+    std::string_view key) const {
+  auto it = overlay_.find(key);
+  if (it != overlay_.end()) return std::optional<std::string>(it->second);
+  return store_->Get(key);
+}
+
+cluster::Result<std::optional<std::string>> GroupCommit::Offer(
+    std::string_view key, std::string_view encoded, uint64_t token) {
+  auto prev = Lookup(key);
+  if (!prev.ok()) return prev.status();
+  if (!open_) open_ = std::make_unique<Batch>();
+  open_->tokens.push_back(token);
+  if (prev.value() && VersionBytes(*prev.value()) >= VersionBytes(encoded)) {
+    // Already superseded. The ack still waits for this batch, so that the
+    // newer record it yields to is durable by then.
+    ++stats_.superseded;
+  } else {
+    overlay_.insert_or_assign(std::string(key), std::string(encoded));
+    open_->writes.Put(key, encoded);
+    open_->keys.emplace_back(key, VersionBytes(encoded));
+  }
+  if (prev.value()) prev.value()->resize(cluster::kRecordHeaderSize);
+  return prev;
+}
+
+void GroupCommit::FlushOpen() {
+  if (!open_ || open_->tokens.empty()) return;
+  if (mode_ != cluster::AppendFsync::kAlways) {
+    std::unique_ptr<Batch> batch = std::move(open_);
+    if (!batch->writes.empty()) {
+      batch->status = store_->Write(batch->writes, /*sync=*/false);
+      dirty_since_sync_ = true;
+    }
+    Finish(*batch);
+    return;
+  }
+  if (running_) return;  // OnWorkDone flushes again
+  if (open_->writes.empty()) {
+    // Only superseded writes, and nothing on the worker: what superseded
+    // them is durable already.
+    std::unique_ptr<Batch> batch = std::move(open_);
+    Finish(*batch);
+    return;
+  }
+  running_ = std::move(open_);
+  uv_queue_work(loop_, &work_, &GroupCommit::OnWork, &GroupCommit::OnWorkDone);
+}
+
+void GroupCommit::OnWork(uv_work_t* req) noexcept {
+  // Worker thread: touches only running_, which the loop leaves alone until
+  // OnWorkDone.
+  auto* self = static_cast<GroupCommit*>(req->data);
+  self->running_->status = self->store_->Write(self->running_->writes, true);
+}
+
+void GroupCommit::OnWorkDone(uv_work_t* req, int) noexcept {
+  auto* self = static_cast<GroupCommit*>(req->data);
+  std::unique_ptr<Batch> batch = std::move(self->running_);
+  ++self->stats_.syncs;
+  self->Finish(*batch);
+  self->FlushOpen();  // also while closing: accepted writes still land
+  if (self->closing_ && !self->running_ && self->open_handles_ == 0) {
+    delete self;
+  }
+}
+
+void GroupCommit::Finish(Batch& batch) {
+  ++stats_.batches;
+  stats_.applied += batch.writes.count();
+  for (const auto& [key, version] : batch.keys) {
+    auto it = overlay_.find(key);
+    if (it != overlay_.end() && VersionBytes(it->second) == version) {
+      overlay_.erase(it);
+    }
+  }
+  for (uint64_t token : batch.tokens) done_(token, batch.status);
+}
+
+void GroupCommit::Close() {
+  if (closing_) return;
+  closing_ = true;
+  FlushOpen();
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&check_),
+                         reinterpret_cast<uv_handle_t*>(&everysec_)}) {
+    uv_close(h, [](uv_handle_t* handle) {
+      auto* self = static_cast<GroupCommit*>(handle->data);
+      // A batch still on the worker frees us from OnWorkDone instead.
+      if (--self->open_handles_ == 0 && !self->running_) delete self;
+    });
+  }
+}
+
+}  // namespace leaderless::replica

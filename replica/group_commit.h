@@ -1,0 +1,106 @@
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "protocol/cluster/config.h"
+#include "protocol/cluster/status.h"
+#include "replica/record_store.h"
+
+namespace leaderless::replica {
+
+// Versioned writes with group commit. Every write offered during one loop
+// iteration joins one batch, written to the store after the iteration's I/O
+// (a uv_check callback). With `appendfsync always` the batch is written and
+// synced on a worker thread, and writes that arrive meanwhile gather into
+// the next batch: one fsync covers all of them. With `everysec` and `no`
+// the batch is written at once without sync (`everysec` syncs on a timer).
+//
+// A record is kept only if its version is newer than the one held. Records
+// accepted but not yet durable stay in an overlay that reads consult, so a
+// read that follows a write on the same connection sees it.
+//
+// Heap-allocated (embeds uv handles); Close() it once the loop should end.
+class GroupCommit {
+ public:
+  // Called when a write is durable (or failed): `token` is the caller's,
+  // given to Offer().
+  using DoneFn = std::function<void(uint64_t token, const cluster::Status&)>;
+
+  struct Stats {
+    uint64_t batches = 0;     // store writes
+    uint64_t applied = 0;     // records written (newer than held)
+    uint64_t superseded = 0;  // records older than held, not written
+    uint64_t syncs = 0;       // fsyncs
+  };
+
+  static GroupCommit* Create(uv_loop_t* loop, RecordStore* store,
+                             cluster::AppendFsync mode, DoneFn done);
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // The newest encoded record for `key`: pending ones first, then the store.
+  cluster::Result<std::optional<std::string>> Lookup(std::string_view key) const;
+
+  // Offers `encoded` (a valid record of `version`) for `key`. `done(token)`
+  // runs once it is durable, or once the newer record that supersedes it is.
+  // Returns the header of the record held before (kRecordHeaderSize bytes),
+  // or nullopt if none, or an error reading it (then `done` never runs).
+  cluster::Result<std::optional<std::string>> Offer(
+      std::string_view key, std::string_view encoded, uint64_t token);
+
+  const Stats& stats() const { return stats_; }
+
+  // Stops the timers; a batch on the worker still completes.
+  void Close();
+
+ private:
+  GroupCommit(uv_loop_t* loop, RecordStore* store, cluster::AppendFsync mode,
+              DoneFn done);
+  struct Batch {
+    RecordStore::Batch writes;
+    std::vector<std::pair<std::string, std::string>> keys;  // key, version
+    std::vector<uint64_t> tokens;
+    cluster::Status status;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>()(s);
+    }
+  };
+
+  void FlushOpen();
+  void StartWorker();
+  void Finish(Batch& batch);
+  static void OnWork(uv_work_t* req) noexcept;
+  static void OnWorkDone(uv_work_t* req, int status) noexcept;
+
+  uv_loop_t* loop_;
+  RecordStore* store_;
+  cluster::AppendFsync mode_;
+  DoneFn done_;
+  uv_check_t check_;
+  uv_timer_t everysec_;
+  uv_work_t work_;
+  int open_handles_ = 2;
+  bool closing_ = false;
+  bool dirty_since_sync_ = false;
+
+  // Accepted, not yet durable: key -> encoded record (newest).
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>
+      overlay_;
+  std::unique_ptr<Batch> open_;     // gathering this iteration's writes
+  std::unique_ptr<Batch> running_;  // on the worker thread (always mode)
+  Stats stats_;
+};
+
+}  // namespace leaderless::replica

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/cluster/status.h"
+
+namespace leveldb {
+class DB;
+class FilterPolicy;
+class WriteBatch;
+}  // namespace leveldb
+
+namespace leaderless::replica {
+
+// The replica's durable records, in LevelDB: key -> encoded record (see
+// protocol/cluster/record.h). Thread-safe as LevelDB is: reads from the loop
+// thread may run while a batch is written from the worker thread.
+class RecordStore {
+ public:
+  // Opens (creating if needed) the store under `dir`.
+  static cluster::Result<std::unique_ptr<RecordStore>> Open(
+      const std::string& dir);
+  ~RecordStore();
+
+  // The encoded record held for `key`, or nullopt if none.
+  cluster::Result<std::optional<std::string>> Get(std::string_view key) const;
+
+  // A batch of records to write together.
+  class Batch {
+   public:
+    Batch();
+    ~Batch();
+    void Put(std::string_view key, std::string_view encoded_record);
+    bool empty() const { return count_ == 0; }
+    size_t count() const { return count_; }
+
+   private:
+    friend class RecordStore;
+    std::unique_ptr<leveldb::WriteBatch> batch_;
+    size_t count_ = 0;
+  };
+
+  // Writes `batch` atomically; with `sync`, returns once it is on disk.
+  cluster::Status Write(Batch& batch, bool sync);
+  // Makes every earlier write durable.
+  cluster::Status Sync();
+
+ private:
+  RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter);
+  // Declared first so it is destroyed after the DB that uses it.
+  std::unique_ptr<const leveldb::FilterPolicy> filter_;
+  std::unique_ptr<leveldb::DB> db_;
+};
+
+}  // namespace leaderless::replica

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "protocol/cluster/config.h"
+#include "protocol/net/server.h"
+#include "protocol/resp/command_table.h"
+#include "replica/group_commit.h"
+#include "replica/record_store.h"
+
+namespace leaderless::replica {
+
+// The replica's request handler: the internal record commands proxies use,
+// and PING / ECHO / INFO / QUIT for operators with redis-cli.
+//
+// Internal commands (prefixed "LL." so they can never clash with a Redis
+// command):
+//   LL.GET <key>           -> bulk encoded record, or nil if none held
+//   LL.PUT <key> <record>  -> once durable: bulk header of the record held
+//                             before (kRecordHeaderSize bytes), or nil
+class ReplicaServer : public net::RequestHandler {
+ public:
+  ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
+                RecordStore* store);
+  ~ReplicaServer() override;
+
+  // Opens the listener; the caller runs the loop.
+  cluster::Status Start();
+  // Closes the listener, sessions and the commit pipeline.
+  void Stop();
+
+  void OnRequest(net::Session& session,
+                 std::span<const std::string_view> argv) override;
+
+ private:
+  using Handler = void (ReplicaServer::*)(net::Session&,
+                                          std::span<const std::string_view>);
+  void Ping(net::Session& s, std::span<const std::string_view> argv);
+  void Echo(net::Session& s, std::span<const std::string_view> argv);
+  void Info(net::Session& s, std::span<const std::string_view> argv);
+  void Quit(net::Session& s, std::span<const std::string_view> argv);
+  void RecordGet(net::Session& s, std::span<const std::string_view> argv);
+  void RecordPut(net::Session& s, std::span<const std::string_view> argv);
+  void OnWriteDone(uint64_t token, const cluster::Status& status);
+  std::string InfoText() const;
+
+  struct PendingWrite {
+    net::ReplySlot slot;
+    std::string reply;  // sent once the write is durable
+  };
+
+  const cluster::Config& config_;
+  const cluster::ReplicaAddress* self_;
+  uv_loop_t* loop_;
+  RecordStore* store_;
+  net::Server* server_ = nullptr;        // frees itself after Close()
+  GroupCommit* group_commit_ = nullptr;  // frees itself after Close()
+  resp::CommandTable<Handler> commands_;
+  std::unordered_map<uint64_t, PendingWrite> pending_writes_;
+  uint64_t next_token_ = 1;
+  uint64_t start_ms_;
+  uint64_t commands_processed_ = 0;
+  uint64_t reads_ = 0;
+};
+
+}  // namespace leaderless::replica

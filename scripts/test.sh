@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: installs the Debian packages,
+# builds with warnings as errors, runs the unit and integration tests, then
+# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs
+# them all again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+run_tests() {
+  local dir
+  dir=$(scripts/build.sh "$@" | tail -n 1)
+  (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout 600)
+}
+
+echo "== plain build =="
+run_tests
+echo "== ASan + UBSan build =="
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_tests --sanitize
+echo "all tests passed"
