@@ -17,7 +17,8 @@ std::optional<int64_t> ParseInt64(std::string_view s) {
   for (char c : digits) {
     if (c < '0' || c > '9') return std::nullopt;
     uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) return std::nullopt;
+    if (v > (std::numeric_limits<uint64_t>::max() - d) / 10)
+      return std::nullopt;
     v = v * 10 + d;
   }
   constexpr uint64_t kMax = std::numeric_limits<int64_t>::max();

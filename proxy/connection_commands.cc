@@ -42,18 +42,25 @@ void Select(ProxyServer&, net::Session& s, Argv argv) {
 
 std::string InfoText(ProxyServer& proxy) {
   const cluster::Config& c = proxy.config();
-  std::string out = "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n";
-  out += "leaderless_role:proxy\r\nproxy_id:" + std::to_string(c.proxy_id) + "\r\n";
+  std::string out =
+      "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n";
+  out += "leaderless_role:proxy\r\nproxy_id:" + std::to_string(c.proxy_id) +
+         "\r\n";
   out += "process_id:" + std::to_string(uv_os_getpid()) + "\r\n";
   out += "tcp_port:" + std::to_string(proxy.server()->port()) + "\r\n";
-  out += "uptime_in_seconds:" + std::to_string(proxy.uptime_ms() / 1000) + "\r\n";
+  out +=
+      "uptime_in_seconds:" + std::to_string(proxy.uptime_ms() / 1000) + "\r\n";
   out += "\r\n# Clients\r\nconnected_clients:" +
          std::to_string(proxy.server()->session_count()) + "\r\n";
   out += "\r\n# Stats\r\ntotal_connections_received:" +
          std::to_string(proxy.server()->total_connections()) + "\r\n";
-  out += "total_commands_processed:" + std::to_string(proxy.commands_processed()) + "\r\n";
-  out += "quorum_failures:" + std::to_string(proxy.coordinator().quorum_failures()) + "\r\n";
-  out += "\r\n# Cluster\r\nreplication_factor:" + std::to_string(c.replication_factor) +
+  out +=
+      "total_commands_processed:" + std::to_string(proxy.commands_processed()) +
+      "\r\n";
+  out += "quorum_failures:" +
+         std::to_string(proxy.coordinator().quorum_failures()) + "\r\n";
+  out += "\r\n# Cluster\r\nreplication_factor:" +
+         std::to_string(c.replication_factor) +
          "\r\nread_quorum:" + std::to_string(c.read_quorum) +
          "\r\nwrite_quorum:" + std::to_string(c.write_quorum) +
          "\r\nreplicas:" + std::to_string(c.replicas.size()) + "\r\n";

@@ -30,9 +30,9 @@ std::vector<std::string> ReplicaIds(const cluster::Config& config) {
 std::string QuorumResult::Error() const {
   std::string n = std::to_string(successes) + " of " + std::to_string(needed);
   if (outcome == Outcome::kUnavailable) {
-    return "UNAVAILABLE " + std::to_string(reachable) + " replicas reachable, " +
-           (is_write ? "write" : "read") + " quorum is " +
-           std::to_string(needed) +
+    return "UNAVAILABLE " + std::to_string(reachable) +
+           " replicas reachable, " + (is_write ? "write" : "read") +
+           " quorum is " + std::to_string(needed) +
            (is_write ? "; nothing was written" : "");
   }
   if (is_write) {
@@ -53,8 +53,8 @@ Coordinator::Coordinator(const cluster::Config& config, uv_loop_t* loop)
           loop, [this](uint64_t id) { OnDeadline(id); })) {
   for (size_t i = 0; i < config.replicas.size(); ++i) {
     const auto& r = config.replicas[i];
-    links_.push_back(net::PeerLink::Create(loop, static_cast<int>(i), r.host,
-                                           r.port, this));
+    links_.push_back(
+        net::PeerLink::Create(loop, static_cast<int>(i), r.host, r.port, this));
   }
 }
 
@@ -97,8 +97,12 @@ void Coordinator::Dispatch(std::string_view key, bool is_write,
   int reachable = 0;
   for (uint16_t r : walk) reachable += links_[r]->connected() ? 1 : 0;
 
-  auto op = std::make_unique<Op>(Op{is_write, false, {}, reachable,
-                                    cluster::QuorumTracker(n, needed), {},
+  auto op = std::make_unique<Op>(Op{is_write,
+                                    false,
+                                    {},
+                                    reachable,
+                                    cluster::QuorumTracker(n, needed),
+                                    {},
                                     std::move(done)});
   if (reachable < needed) {
     Reply(*op, QuorumResult::Outcome::kUnavailable);
@@ -118,8 +122,7 @@ void Coordinator::Dispatch(std::string_view key, bool is_write,
   Settle(id, ref);
 }
 
-void Coordinator::OnPeerReply(uint64_t op_id, int peer,
-                              const net::PeerReply* reply) {
+void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   auto it = ops_.find(op_id);
   if (it == ops_.end()) return;  // timed out: swallow the late reply
   Op& op = *it->second;
@@ -130,7 +133,7 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer,
   } else if (reply->type == Type::kNil) {
     op.tracker.AddSuccess();
   } else if (reply->type == Type::kBulk) {
-    std::string record = reply->str;
+    std::string record = std::move(reply->str);
     auto view = cluster::ParseRecord(record);
     if (view.ok()) clock_.Observe(view->version);
     if (view.ok() && op.newest.Offer(std::move(record)).ok()) {

@@ -81,8 +81,7 @@ class Coordinator : public net::PeerLink::Listener {
 
   void Close();
 
-  void OnPeerReply(uint64_t op_id, int peer,
-                   const net::PeerReply* reply) override;
+  void OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) override;
   void OnPeerState(int peer, bool connected) override;
 
  private:

@@ -35,7 +35,8 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Fail("usage: leaderless-proxy FILE [--directive value ...]");
+  if (argc < 2)
+    return Fail("usage: leaderless-proxy FILE [--directive value ...]");
   auto overrides = cluster::ParseOverrideArgs(argc - 2, argv + 2);
   if (!overrides.ok()) return Fail(overrides.status().message());
   auto config = cluster::LoadConfig(argv[1], overrides.value());
@@ -43,7 +44,8 @@ int main(int argc, char** argv) {
   cluster::Status valid = cluster::ValidateForProxy(config.value());
   if (!valid.ok()) return Fail(valid.message());
   net::SetLogRole('P');
-  if (!net::OpenLog(config->logfile)) return Fail("cannot open logfile " + config->logfile);
+  if (!net::OpenLog(config->logfile))
+    return Fail("cannot open logfile " + config->logfile);
 
   uv_loop_t loop;
   uv_loop_init(&loop);

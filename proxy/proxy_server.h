@@ -24,11 +24,15 @@ using CommandFn = void (*)(ProxyServer& proxy, net::Session& session,
 class LaterReply {
  public:
   LaterReply(net::Server* server, net::Session& session)
-      : server_(server), slot_(session.Defer()), protocol_(session.protocol()) {}
+      : server_(server),
+        slot_(session.Defer()),
+        protocol_(session.protocol()) {}
 
   int protocol() const { return protocol_; }
   // Sends `reply`, a complete RESP reply.
-  void Send(std::string&& reply) const { server_->Complete(slot_, std::move(reply)); }
+  void Send(std::string&& reply) const {
+    server_->Complete(slot_, std::move(reply));
+  }
   void Error(std::string_view message) const;
 
  private:
@@ -54,7 +58,9 @@ class ProxyServer : public net::RequestHandler {
   const cluster::Config& config() const { return config_; }
   uint64_t uptime_ms() const { return uv_now(loop_) - start_ms_; }
   uint64_t commands_processed() const { return commands_processed_; }
-  LaterReply Later(net::Session& session) { return LaterReply(server_, session); }
+  LaterReply Later(net::Session& session) {
+    return LaterReply(server_, session);
+  }
 
  private:
   const cluster::Config& config_;

@@ -48,14 +48,16 @@ class GroupCommit {
   GroupCommit& operator=(const GroupCommit&) = delete;
 
   // The newest encoded record for `key`: pending ones first, then the store.
-  cluster::Result<std::optional<std::string>> Lookup(std::string_view key) const;
+  cluster::Result<std::optional<std::string>> Lookup(
+      std::string_view key) const;
 
   // Offers `encoded` (a valid record of `version`) for `key`. `done(token)`
   // runs once it is durable, or once the newer record that supersedes it is.
   // Returns the header of the record held before (kRecordHeaderSize bytes),
   // or nullopt if none, or an error reading it (then `done` never runs).
-  cluster::Result<std::optional<std::string>> Offer(
-      std::string_view key, std::string_view encoded, uint64_t token);
+  cluster::Result<std::optional<std::string>> Offer(std::string_view key,
+                                                    std::string_view encoded,
+                                                    uint64_t token);
 
   const Stats& stats() const { return stats_; }
 

@@ -32,7 +32,8 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return Fail("usage: leaderless-replica FILE [--directive value ...]");
+  if (argc < 2)
+    return Fail("usage: leaderless-replica FILE [--directive value ...]");
   auto overrides = cluster::ParseOverrideArgs(argc - 2, argv + 2);
   if (!overrides.ok()) return Fail(overrides.status().message());
   auto config = cluster::LoadConfig(argv[1], overrides.value());
@@ -40,10 +41,13 @@ int main(int argc, char** argv) {
   cluster::Status valid = cluster::ValidateForReplica(config.value());
   if (!valid.ok()) return Fail(valid.message());
   net::SetLogRole('R');
-  if (!net::OpenLog(config->logfile)) return Fail("cannot open logfile " + config->logfile);
+  if (!net::OpenLog(config->logfile))
+    return Fail("cannot open logfile " + config->logfile);
 
   auto store = replica::RecordStore::Open(config->dir);
-  if (!store.ok()) return Fail("cannot open data in '" + config->dir + "': " + store.status().message());
+  if (!store.ok())
+    return Fail("cannot open data in '" + config->dir +
+                "': " + store.status().message());
 
   uv_loop_t loop;
   uv_loop_init(&loop);

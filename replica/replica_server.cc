@@ -32,13 +32,15 @@ cluster::Status ReplicaServer::Start() {
   // small: no output limit, and a deep pipeline.
   limits.output_buffer_limit = 0;
   limits.max_pending_replies = 64 * 1024;
-  auto server = net::Server::Create(loop_, self_->host, self_->port, this,
-                                    limits);
+  auto server =
+      net::Server::Create(loop_, self_->host, self_->port, this, limits);
   if (!server.ok()) return server.status();
   server_ = server.value();
-  group_commit_ = GroupCommit::Create(
-      loop_, store_, config_.appendfsync,
-      [this](uint64_t token, const cluster::Status& s) { OnWriteDone(token, s); });
+  group_commit_ =
+      GroupCommit::Create(loop_, store_, config_.appendfsync,
+                          [this](uint64_t token, const cluster::Status& s) {
+                            OnWriteDone(token, s);
+                          });
   return cluster::Status::OK();
 }
 
@@ -110,8 +112,8 @@ void ReplicaServer::RecordPut(net::Session& s,
   uint64_t token = next_token_++;
   auto prev = group_commit_->Offer(argv[1], argv[2], token);
   if (!prev.ok()) {
-    resp::ReplyWriter(&s.Reply()).Error("ERR storage: " +
-                                        prev.status().message());
+    resp::ReplyWriter(&s.Reply())
+        .Error("ERR storage: " + prev.status().message());
     return;
   }
   PendingWrite& pending = pending_writes_[token];
@@ -124,8 +126,7 @@ void ReplicaServer::RecordPut(net::Session& s,
   }
 }
 
-void ReplicaServer::OnWriteDone(uint64_t token,
-                                const cluster::Status& status) {
+void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
   auto it = pending_writes_.find(token);
   if (it == pending_writes_.end()) return;
   PendingWrite pending = std::move(it->second);
@@ -138,7 +139,8 @@ void ReplicaServer::OnWriteDone(uint64_t token,
 }
 
 std::string ReplicaServer::InfoText() const {
-  const GroupCommit::Stats* st = group_commit_ ? &group_commit_->stats() : nullptr;
+  const GroupCommit::Stats* st =
+      group_commit_ ? &group_commit_->stats() : nullptr;
   auto line = [](std::string* out, std::string_view k, const auto& v) {
     out->append(k).append(":");
     if constexpr (std::is_arithmetic_v<std::decay_t<decltype(v)>>) {

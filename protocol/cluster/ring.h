@@ -36,8 +36,8 @@ class Ring {
   };
 
   size_t replica_count_;
-  std::vector<Token> tokens_;     // sorted by position
-  std::vector<uint16_t> walks_;   // precomputed walk from each token
+  std::vector<Token> tokens_;    // sorted by position
+  std::vector<uint16_t> walks_;  // precomputed walk from each token
 };
 
 }  // namespace leaderless::cluster

@@ -17,9 +17,8 @@ void DeadlineQueue::Destroy(DeadlineQueue* q) {
   // The handle must be closed before the memory goes: free in the callback.
   // Destroy may run inside Fire(), which then stops (closing_).
   q->closing_ = true;
-  uv_close(reinterpret_cast<uv_handle_t*>(&q->timer_), [](uv_handle_t* h) {
-    delete static_cast<DeadlineQueue*>(h->data);
-  });
+  uv_close(reinterpret_cast<uv_handle_t*>(&q->timer_),
+           [](uv_handle_t* h) { delete static_cast<DeadlineQueue*>(h->data); });
 }
 
 void DeadlineQueue::Add(uint64_t deadline_ms, uint64_t id) {

@@ -52,6 +52,7 @@ class DeadlineQueue {
   bool closing_ = false;
 };
 
-using DeadlineQueuePtr = std::unique_ptr<DeadlineQueue, void (*)(DeadlineQueue*)>;
+using DeadlineQueuePtr =
+    std::unique_ptr<DeadlineQueue, void (*)(DeadlineQueue*)>;
 
 }  // namespace leaderless::net

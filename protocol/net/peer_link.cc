@@ -11,14 +11,17 @@
 //
 // hiredis frees a context itself after a failed connect or a disconnect, so
 // ac_ is forgotten there and a fresh context is made on the next attempt.
-// Debian's hiredis 0.14 libuv adapter ignores poll errors, so a refused
-// connect may never call back: the probe timer covers that too.
+// hiredis is driven by our own event adapter (Poller below), not the libuv
+// adapter Debian ships with hiredis 0.14: that one restarts its uv_poll on
+// every queued command, which costs two epoll_ctl calls per request, and it
+// ignores poll errors, so a refused connect never calls back. Ours writes
+// queued commands once per loop iteration from a uv_prepare callback and
+// watches for writability only when the socket buffer is full.
 // Every accepted Send() carries a heap ticket as privdata; hiredis calls its
 // callback exactly once (with nullptr on disconnect), which frees it.
 
 #include "protocol/net/peer_link.h"
 
-#include <hiredis/adapters/libuv.h>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
@@ -65,6 +68,107 @@ PeerReply CopyReply(const redisReply* r) {
   return out;
 }
 
+// The event adapter between one hiredis context and the loop. hiredis calls
+// the hooks; Cleanup (when hiredis frees the context) closes both handles
+// and the Poller frees itself after the second close callback.
+struct Poller {
+  uv_poll_t poll;
+  uv_prepare_t flusher;
+  redisAsyncContext* ac;  // nullptr once hiredis freed it
+  int events = 0;         // what `poll` watches
+  bool in_flush = false;
+  int open_handles = 2;
+
+  static Poller* Of(void* data) { return static_cast<Poller*>(data); }
+
+  void Watch(int want) {
+    if (want == events || ac == nullptr) return;
+    events = want;
+    if (events != 0) {
+      uv_poll_start(&poll, events, &Poller::OnPoll);
+    } else {
+      uv_poll_stop(&poll);
+    }
+  }
+
+  static void AddRead(void* d) { Of(d)->Watch(Of(d)->events | UV_READABLE); }
+  static void DelRead(void* d) { Of(d)->Watch(Of(d)->events & ~UV_READABLE); }
+  static void DelWrite(void* d) { Of(d)->Watch(Of(d)->events & ~UV_WRITABLE); }
+
+  static void AddWrite(void* d) {
+    Poller* p = Of(d);
+    bool connected = (p->ac->c.flags & REDIS_CONNECTED) != 0;
+    if (connected && !p->in_flush) {
+      // Batch: everything queued this iteration goes out in one write.
+      uv_prepare_start(&p->flusher, &Poller::OnFlush);
+    } else {
+      // Connecting (writability means connected), or the socket is full.
+      p->Watch(p->events | UV_WRITABLE);
+    }
+  }
+
+  static void OnFlush(uv_prepare_t* h) noexcept {
+    Poller* p = static_cast<Poller*>(h->data);
+    uv_prepare_stop(h);
+    if (p->ac == nullptr) return;
+    p->in_flush = true;
+    redisAsyncHandleWrite(p->ac);
+    p->in_flush = false;
+  }
+
+  static void OnPoll(uv_poll_t* h, int status, int events) noexcept {
+    Poller* p = static_cast<Poller*>(h->data);
+    if (p->ac == nullptr) return;
+    if (status < 0) {
+      // libuv stopped the watcher on a socket error. Let hiredis find the
+      // error itself: a failing connect on write, a broken link on read.
+      p->events = 0;
+      if (p->ac->c.flags & REDIS_CONNECTED) {
+        redisAsyncHandleRead(p->ac);
+      } else {
+        redisAsyncHandleWrite(p->ac);
+      }
+      return;
+    }
+    if (events & UV_READABLE) redisAsyncHandleRead(p->ac);
+    if (p->ac != nullptr && (events & UV_WRITABLE)) {
+      redisAsyncHandleWrite(p->ac);
+    }
+  }
+
+  static void Cleanup(void* d) {
+    Poller* p = Of(d);
+    p->ac = nullptr;
+    for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&p->poll),
+                           reinterpret_cast<uv_handle_t*>(&p->flusher)}) {
+      uv_close(h, [](uv_handle_t* handle) {
+        Poller* self = static_cast<Poller*>(handle->data);
+        if (--self->open_handles == 0) delete self;
+      });
+    }
+  }
+
+  // Hooks `ac` to `loop`. False if its socket cannot be watched.
+  static bool Attach(redisAsyncContext* ac, uv_loop_t* loop) {
+    auto* p = new Poller{};
+    p->ac = ac;
+    p->poll.data = p;
+    p->flusher.data = p;
+    if (uv_poll_init(loop, &p->poll, ac->c.fd) != 0) {
+      delete p;
+      return false;
+    }
+    uv_prepare_init(loop, &p->flusher);
+    ac->ev.data = p;
+    ac->ev.addRead = &Poller::AddRead;
+    ac->ev.delRead = &Poller::DelRead;
+    ac->ev.addWrite = &Poller::AddWrite;
+    ac->ev.delWrite = &Poller::DelWrite;
+    ac->ev.cleanup = &Poller::Cleanup;
+    return true;
+  }
+};
+
 }  // namespace
 
 PeerLink::PeerLink(uv_loop_t* loop, int peer, std::string host, int port,
@@ -91,7 +195,7 @@ PeerLink* PeerLink::Create(uv_loop_t* loop, int peer, std::string host,
 
 void PeerLink::Connect() {
   redisAsyncContext* ac = redisAsyncConnect(host_.c_str(), port_);
-  if (ac == nullptr || ac->err || redisLibuvAttach(ac, loop_) != REDIS_OK) {
+  if (ac == nullptr || ac->err || !Poller::Attach(ac, loop_)) {
     if (ac) redisAsyncFree(ac);
     ScheduleReconnect();
     return;
@@ -150,7 +254,8 @@ void PeerLink::Drop() {
 }
 
 void PeerLink::NoteTimeout() {
-  if (connected_ && ++consecutive_timeouts_ >= options_.max_consecutive_timeouts) {
+  if (connected_ &&
+      ++consecutive_timeouts_ >= options_.max_consecutive_timeouts) {
     Drop();
   }
 }
@@ -204,6 +309,7 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
   }
   link->consecutive_timeouts_ = 0;
   PeerReply copy = CopyReply(static_cast<const redisReply*>(reply));
+  // Moved from by the listener if it wants the strings.
   link->listener_->OnPeerReply(ticket->op_id, link->peer_, &copy);
 }
 

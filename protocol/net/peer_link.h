@@ -38,8 +38,8 @@ struct PeerLinkOptions {
 // A pipelined hiredis connection to one peer (a replica), reconnecting by
 // itself with backoff. It is up only after the peer answered a probe
 // (PING) on the new connection, and goes down on disconnect or when the
-// caller reports repeated timeouts. Requests queue on the one connection and replies
-// come back in order; callers match them by the op id they gave.
+// caller reports repeated timeouts. Requests queue on the one connection and
+// replies come back in order; callers match them by the op id they gave.
 //
 // Heap-allocated (embeds a uv timer); Close() it, and it frees itself once
 // its handles are closed. Loop thread only.
@@ -50,7 +50,8 @@ class PeerLink {
     virtual ~Listener() = default;
     // Exactly once per accepted Send(): the reply, or nullptr when the
     // connection failed before the reply came.
-    virtual void OnPeerReply(uint64_t op_id, int peer, const PeerReply* reply) = 0;
+    // The reply may be moved from.
+    virtual void OnPeerReply(uint64_t op_id, int peer, PeerReply* reply) = 0;
     // The connection came up (true) or went down (false).
     virtual void OnPeerState(int peer, bool connected) = 0;
   };
@@ -90,7 +91,8 @@ class PeerLink {
 
   static void OnConnect(const redisAsyncContext* ac, int status) noexcept;
   static void OnDisconnect(const redisAsyncContext* ac, int status) noexcept;
-  static void OnReply(redisAsyncContext* ac, void* reply, void* privdata) noexcept;
+  static void OnReply(redisAsyncContext* ac, void* reply,
+                      void* privdata) noexcept;
 
   uv_loop_t* loop_;
   int peer_;

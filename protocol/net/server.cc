@@ -219,8 +219,8 @@ void Session::Flush() {
   if (!write_in_flight_ && !out_.empty()) {
     writing_.swap(out_);
     out_.clear();
-    uv_buf_t buf = uv_buf_init(writing_.data(),
-                               static_cast<unsigned>(writing_.size()));
+    uv_buf_t buf =
+        uv_buf_init(writing_.data(), static_cast<unsigned>(writing_.size()));
     write_req_.data = this;
     if (uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
                  &Session::WriteCb) != 0) {
@@ -315,7 +315,8 @@ void Server::OnConnection() {
   }
   sessions_[session->id_] = session;
   if (sessions_.size() > limits_.max_clients) {
-    resp::ReplyWriter(&session->Reply()).Error("ERR max number of clients reached");
+    resp::ReplyWriter(&session->Reply())
+        .Error("ERR max number of clients reached");
     session->CloseAfterReplies();
     return;
   }
@@ -323,7 +324,8 @@ void Server::OnConnection() {
 }
 
 void Server::Complete(const ReplySlot& slot, std::string&& reply) {
-  if (Session* s = Find(slot.session_id)) s->Complete(slot.seq, std::move(reply));
+  if (Session* s = Find(slot.session_id))
+    s->Complete(slot.seq, std::move(reply));
 }
 
 Session* Server::Find(uint64_t session_id) const {

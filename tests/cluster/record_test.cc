@@ -15,8 +15,8 @@ Record Value(std::string v, Version version = {7, 1, 2}, uint64_t exp = 0) {
 
 TEST(RecordTest, RoundTripsValuesWithBinaryBytes) {
   std::string binary("a\0b\r\n\xff", 6);
-  for (const std::string& v : {std::string(), std::string("x"), binary,
-                               std::string(1 << 20, 'z')}) {
+  for (const std::string& v :
+       {std::string(), std::string("x"), binary, std::string(1 << 20, 'z')}) {
     Record in = Value(v, {123456789, 4, 65535}, 99);
     auto out = DecodeRecord(EncodeRecord(in));
     ASSERT_TRUE(out.ok());

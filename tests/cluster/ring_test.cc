@@ -48,7 +48,8 @@ TEST(RingTest, PrimariesAreBalanced) {
   Ring ring(Ids(3), 128);
   std::map<uint16_t, int> first;
   const int kKeys = 30000;
-  for (int k = 0; k < kKeys; ++k) ++first[ring.Walk("k" + std::to_string(k))[0]];
+  for (int k = 0; k < kKeys; ++k)
+    ++first[ring.Walk("k" + std::to_string(k))[0]];
   ASSERT_EQ(first.size(), 3u);
   for (auto& [replica, count] : first) {
     EXPECT_GT(count, kKeys / 3 * 0.8) << replica;

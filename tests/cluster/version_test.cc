@@ -13,10 +13,9 @@ TEST(VersionTest, OrderIsWallThenLogicalThenNode) {
 }
 
 TEST(VersionTest, EncodingPreservesOrderAsBytes) {
-  std::vector<Version> versions = {{0, 0, 0},       {0, 0, 1},
-                                   {0, 1, 0},       {1, 0, 0},
-                                   {255, 0, 0},     {256, 0, 0},
-                                   {1ULL << 40, 7, 3}, {~0ULL, ~0U, ~0U}};
+  std::vector<Version> versions = {
+      {0, 0, 0},   {0, 0, 1},   {0, 1, 0},          {1, 0, 0},
+      {255, 0, 0}, {256, 0, 0}, {1ULL << 40, 7, 3}, {~0ULL, ~0U, ~0U}};
   for (size_t i = 0; i + 1 < versions.size(); ++i) {
     std::string a, b;
     AppendVersion(&a, versions[i]);
