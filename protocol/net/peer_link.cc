@@ -34,7 +34,7 @@ namespace {
 struct Ticket {
   PeerLink* link;
   uint64_t op_id;
-  bool probe;
+  size_t bytes;  // of the request, 0 for the probe
 };
 
 PeerReply CopyReply(const redisReply* r) {
@@ -218,7 +218,7 @@ void PeerLink::OnConnect(const redisAsyncContext* ac, int status) noexcept {
     link->Lost();
     return;
   }
-  auto ticket = std::make_unique<Ticket>(Ticket{link, 0, true});
+  auto ticket = std::make_unique<Ticket>(Ticket{link, 0, 0});
   static const char kPing[] = "*1\r\n$4\r\nPING\r\n";
   if (redisAsyncFormattedCommand(link->ac_, &PeerLink::OnReply, ticket.get(),
                                  kPing, sizeof(kPing) - 1) == REDIS_OK) {
@@ -283,14 +283,20 @@ void PeerLink::ScheduleReconnect() {
 }
 
 bool PeerLink::Send(std::string_view command, uint64_t op_id) {
-  if (!connected_ || in_flight_ >= options_.max_in_flight) return false;
-  auto ticket = std::make_unique<Ticket>(Ticket{this, op_id, false});
+  // One request larger than the byte bound still goes alone.
+  if (!connected_ || in_flight_ >= options_.max_in_flight ||
+      (in_flight_bytes_ > 0 &&
+       in_flight_bytes_ + command.size() > options_.max_in_flight_bytes)) {
+    return false;
+  }
+  auto ticket = std::make_unique<Ticket>(Ticket{this, op_id, command.size()});
   if (redisAsyncFormattedCommand(ac_, &PeerLink::OnReply, ticket.get(),
                                  command.data(), command.size()) != REDIS_OK) {
     return false;  // the callback will never run: the ticket dies here
   }
   ticket.release();  // now owned by hiredis until OnReply
   ++in_flight_;
+  in_flight_bytes_ += command.size();
   return true;
 }
 
@@ -298,11 +304,12 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
                        void* privdata) noexcept {
   std::unique_ptr<Ticket> ticket(static_cast<Ticket*>(privdata));
   PeerLink* link = ticket->link;
-  if (ticket->probe) {
+  if (ticket->bytes == 0) {
     link->OnProbeReply(reply != nullptr);
     return;
   }
   --link->in_flight_;
+  link->in_flight_bytes_ -= ticket->bytes;
   if (reply == nullptr) {
     link->listener_->OnPeerReply(ticket->op_id, link->peer_, nullptr);
     return;

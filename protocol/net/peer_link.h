@@ -25,6 +25,9 @@ struct PeerLinkOptions {
   // Requests sent and not yet answered; Send() refuses past this, so a slow
   // peer cannot make our memory grow without bound.
   size_t max_in_flight = 16384;
+  // The same bound in bytes of requests sent and not yet answered (large
+  // values would otherwise queue gigabytes behind a slow peer).
+  size_t max_in_flight_bytes = 64 << 20;
   uint64_t min_reconnect_ms = 50;    // first retry after a failure
   uint64_t max_reconnect_ms = 1000;  // backoff doubles up to this
   // A new connection counts as up only once the peer answers a PING within
@@ -64,7 +67,8 @@ class PeerLink {
   PeerLink& operator=(const PeerLink&) = delete;
 
   // Queues a RESP-formatted command. False, and no callback ever, when the
-  // link is not connected or has max_in_flight requests outstanding.
+  // link is not connected or has max_in_flight requests (or
+  // max_in_flight_bytes) outstanding.
   bool Send(std::string_view command, uint64_t op_id);
 
   // The caller gave up waiting for a reply to a request sent here. Enough
@@ -106,6 +110,7 @@ class PeerLink {
   bool connected_ = false;
   bool closing_ = false;
   size_t in_flight_ = 0;
+  size_t in_flight_bytes_ = 0;
   uint64_t backoff_ms_ = 0;
   int consecutive_timeouts_ = 0;
 };
