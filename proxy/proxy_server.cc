@@ -14,7 +14,9 @@ ProxyServer::ProxyServer(const cluster::Config& config, uv_loop_t* loop)
       coordinator_(config, loop),
       start_ms_(uv_now(loop)) {
   AddConnectionCommands(commands_);
+  AddServerCommands(commands_);
   AddStringCommands(commands_);
+  AddKeyspaceCommands(commands_);
 }
 
 cluster::Status ProxyServer::Start() {

@@ -74,6 +74,8 @@ class ProxyServer : public net::RequestHandler {
 
 // Command families, each in its own file.
 void AddConnectionCommands(resp::CommandTable<CommandFn>& table);
+void AddServerCommands(resp::CommandTable<CommandFn>& table);
 void AddStringCommands(resp::CommandTable<CommandFn>& table);
+void AddKeyspaceCommands(resp::CommandTable<CommandFn>& table);
 
 }  // namespace leaderless::proxy

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace leaderless::resp {
 
@@ -17,6 +18,17 @@ std::string UnknownCommandError(std::span<const std::string_view> argv);
 // "ERR wrong number of arguments for 'get' command".
 std::string ArityError(std::string_view lowercase_name);
 
+// What COMMAND / COMMAND INFO / COMMAND DOCS tell clients about a command,
+// as Redis 7 does (clients use the key positions to route, redis-cli the
+// arity for hints).
+struct CommandMeta {
+  std::vector<std::string> flags;       // "write", "readonly", "fast", ...
+  int first_key = 0;                    // 0: the command takes no key
+  int last_key = 0;                     // -1: the last argument
+  int key_step = 0;
+  std::vector<std::string> categories;  // ACL categories: "@string", ...
+};
+
 // Commands a server answers, looked up case-insensitively, with Redis's
 // arity convention: arity N means exactly N words including the name, -N
 // means at least N.
@@ -27,11 +39,14 @@ class CommandTable {
     std::string name;  // lowercase
     int arity;
     Handler handler;
+    CommandMeta meta;
   };
 
-  void Add(std::string name, int arity, Handler handler) {
+  void Add(std::string name, int arity, Handler handler,
+           CommandMeta meta = {}) {
     std::string key = name;
-    specs_.emplace(std::move(key), Spec{std::move(name), arity, handler});
+    specs_.emplace(std::move(key),
+                   Spec{std::move(name), arity, handler, std::move(meta)});
   }
 
   // The spec for argv[0], or nullptr with `*error` set to Redis's unknown
