@@ -58,7 +58,7 @@ std::string InfoText(ProxyServer& proxy) {
       "total_commands_processed:" + std::to_string(proxy.commands_processed()) +
       "\r\n";
   out += "quorum_failures:" +
-         std::to_string(proxy.coordinator().quorum_failures()) + "\r\n";
+         std::to_string(proxy.coordinator().counters().quorum_failures) + "\r\n";
   out += "\r\n# Cluster\r\nreplication_factor:" +
          std::to_string(c.replication_factor) +
          "\r\nread_quorum:" + std::to_string(c.read_quorum) +

@@ -1,17 +1,24 @@
 // Life of a quorum op:
 //
-//   Read/Write ─▶ Dispatch: N replicas of the key on the ring; fewer than
-//                 R/W connected -> UNAVAILABLE at once, nothing sent
-//              ─▶ one serialised command, Send() on each connected link,
-//                 a deadline in the DeadlineQueue
+//   Read/Write ─▶ targets from the ring walk (cluster/placement.h); fewer
+//                 than R/W usable -> UNAVAILABLE at once, nothing sent
+//              ─▶ one serialised command per kind (plain, or a hint naming
+//                 the home a stand-in replaces), a deadline in the queue
 //   OnPeerReply ─▶ QuorumTracker; the first decisive answer (R/W successes,
-//                 or too many failures) replies through `done`
+//                 or too many failures) finishes the op:
+//                   write: reply
+//                   read:  replicas that answered older versions get the
+//                          newest record (read repair); in blocking mode
+//                          the reply waits for that repair op
 //   OnDeadline  ─▶ still undecided: NOQUORUM; replicas that did not answer
 //                 are reported to their links (repeated timeouts: down)
 //   The op is forgotten once every sent request came back or its deadline
-//   passed; replies after that find no op and are dropped.
+//   passed; replies after that find no op and are dropped. Late answers to
+//   a read that was already answered still trigger read repair.
 
 #include "proxy/coordinator.h"
+
+#include <algorithm>
 
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
@@ -51,10 +58,15 @@ Coordinator::Coordinator(const cluster::Config& config, uv_loop_t* loop)
       state_since_(config.replicas.size(), uv_now(loop)),
       deadlines_(net::DeadlineQueue::Create(
           loop, [this](uint64_t id) { OnDeadline(id); })) {
+  net::PeerLinkOptions options;
+  options.max_in_flight =
+      static_cast<size_t>(config.replica_link_max_in_flight);
+  options.max_consecutive_timeouts = config.replica_down_after_timeouts;
+  options.probe_timeout_ms = static_cast<uint64_t>(config.request_timeout_ms);
   for (size_t i = 0; i < config.replicas.size(); ++i) {
     const auto& r = config.replicas[i];
-    links_.push_back(
-        net::PeerLink::Create(loop, static_cast<int>(i), r.host, r.port, this));
+    links_.push_back(net::PeerLink::Create(loop, static_cast<int>(i), r.host,
+                                           r.port, this, options));
   }
 }
 
@@ -75,50 +87,79 @@ uint64_t Coordinator::WallMs() const {
   return static_cast<uint64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
 }
 
+std::function<bool(uint16_t)> Coordinator::Usable(size_t bytes) {
+  return [this, bytes](uint16_t r) { return links_[r]->Accepts(bytes); };
+}
+
+uint64_t Coordinator::Start(std::unique_ptr<Op> op) {
+  uint64_t id = next_op_id_++;
+  if (op->deadline_ms == 0) {
+    op->deadline_ms = uv_now(loop_) + config_.request_timeout_ms;
+  }
+  deadlines_->Add(op->deadline_ms, id);
+  ops_.emplace(id, std::move(op));
+  return id;
+}
+
 void Coordinator::Read(std::string_view key, DoneFn done) {
-  command_.clear();
-  resp::AppendCommand(&command_, {"LL.GET", key});
-  Dispatch(key, false, command_, std::move(done));
+  std::string command;
+  resp::AppendCommand(&command, {"LL.GET", key});
+  const size_t n = static_cast<size_t>(config_.replication_factor);
+  std::vector<uint16_t> targets = cluster::ChooseReadTargets(
+      ring_.Walk(key), n, config_.sloppy_quorum, Usable(command.size()));
+  int sent = static_cast<int>(targets.size());
+  auto op = std::make_unique<Op>(false, true, sent, config_.read_quorum,
+                                 std::move(done));
+  if (sent < config_.read_quorum) {
+    Finish(*op, QuorumResult::Outcome::kUnavailable);
+    return;
+  }
+  op->key.assign(key);
+  Op& ref = *op;
+  uint64_t id = Start(std::move(op));
+  for (uint16_t r : targets) {
+    if (links_[r]->Send(command, id)) {
+      ref.waiting.push_back(r);
+    } else {
+      ref.tracker.AddFailure();
+    }
+  }
+  Settle(id, ref);
 }
 
 void Coordinator::Write(std::string_view key, const cluster::Record& record,
                         DoneFn done) {
   std::string encoded = cluster::EncodeRecord(record);
-  command_.clear();
-  resp::AppendCommand(&command_, {"LL.PUT", key, encoded});
-  Dispatch(key, true, command_, std::move(done));
-}
-
-void Coordinator::Dispatch(std::string_view key, bool is_write,
-                           const std::string& command, DoneFn done) {
-  const int n = config_.replication_factor;
-  const int needed = is_write ? config_.write_quorum : config_.read_quorum;
-  auto walk = ring_.Walk(key).first(n);
-  int reachable = 0;
-  for (uint16_t r : walk) reachable += links_[r]->connected() ? 1 : 0;
-
-  auto op = std::make_unique<Op>(Op{is_write,
-                                    false,
-                                    {},
-                                    reachable,
-                                    cluster::QuorumTracker(n, needed),
-                                    {},
-                                    std::move(done)});
-  if (reachable < needed) {
-    Reply(*op, QuorumResult::Outcome::kUnavailable);
+  std::string plain;
+  resp::AppendCommand(&plain, {"LL.PUT", key, encoded});
+  const size_t n = static_cast<size_t>(config_.replication_factor);
+  std::vector<cluster::WriteTarget> targets = cluster::ChooseWriteTargets(
+      ring_.Walk(key), n, config_.sloppy_quorum, Usable(plain.size()));
+  int sent = static_cast<int>(targets.size());
+  auto op = std::make_unique<Op>(true, true, sent, config_.write_quorum,
+                                 std::move(done));
+  if (sent < config_.write_quorum) {
+    Finish(*op, QuorumResult::Outcome::kUnavailable);
     return;
   }
-  uint64_t id = next_op_id_++;
-  for (uint16_t r : walk) {
-    if (links_[r]->Send(command, id)) {
-      op->waiting.push_back(r);
+  Op& ref = *op;
+  uint64_t id = Start(std::move(op));
+  bool sloppy = false;
+  for (const cluster::WriteTarget& t : targets) {
+    std::string hinted;
+    if (t.home >= 0) {
+      resp::AppendCommand(
+          &hinted, {"LL.HPUT", config_.replicas[t.home].id, key, encoded});
+    }
+    if (links_[t.replica]->Send(t.home < 0 ? plain : hinted, id)) {
+      ref.waiting.push_back(t.replica);
+      sloppy |= t.home >= 0;
+      counters_.hinted_writes += t.home >= 0;
     } else {
-      op->tracker.AddFailure();  // down, or its link is full
+      ref.tracker.AddFailure();
     }
   }
-  Op& ref = *op;
-  ops_.emplace(id, std::move(op));
-  deadlines_->Add(uv_now(loop_) + config_.request_timeout_ms, id);
+  counters_.sloppy_writes += sloppy;
   Settle(id, ref);
 }
 
@@ -126,23 +167,31 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   auto it = ops_.find(op_id);
   if (it == ops_.end()) return;  // timed out: swallow the late reply
   Op& op = *it->second;
-  std::erase(op.waiting, static_cast<uint16_t>(peer));
+  const auto replica = static_cast<uint16_t>(peer);
+  std::erase(op.waiting, replica);
   using Type = net::PeerReply::Type;
-  if (reply == nullptr || reply->type == Type::kError) {
-    op.tracker.AddFailure();
-  } else if (reply->type == Type::kNil) {
-    op.tracker.AddSuccess();
-  } else if (reply->type == Type::kBulk) {
-    std::string record = std::move(reply->str);
-    auto view = cluster::ParseRecord(record);
-    if (view.ok()) clock_.Observe(view->version);
-    if (view.ok() && op.newest.Offer(std::move(record)).ok()) {
-      op.tracker.AddSuccess();
-    } else {
-      op.tracker.AddFailure();
+  Answer answer{replica, {}, {}};
+  bool ok = reply != nullptr &&
+            (reply->type == Type::kNil || reply->type == Type::kBulk);
+  if (ok && reply->type == Type::kBulk) {
+    auto view = cluster::ParseRecord(reply->str);
+    ok = view.ok();
+    if (ok) {
+      answer.version = view->version;
+      clock_.Observe(view->version);
+      (void)op.newest.Offer(std::move(reply->str));
     }
-  } else {
+  }
+  if (!ok) {
     op.tracker.AddFailure();
+  } else {
+    op.tracker.AddSuccess();
+    if (!op.is_write) op.answers.push_back(answer);
+    // A read already answered: an older late answer still gets repaired.
+    if (op.replied && !op.is_write) {
+      std::vector<uint16_t> stale = TakeStale(op);
+      if (!stale.empty()) SendRepair(op, op.newest.encoded(), stale, nullptr);
+    }
   }
   Settle(op_id, op);
 }
@@ -151,10 +200,12 @@ void Coordinator::Settle(uint64_t op_id, Op& op) {
   if (!op.replied) {
     switch (op.tracker.outcome()) {
       case cluster::QuorumTracker::Outcome::kReached:
-        Reply(op, QuorumResult::Outcome::kOk);
+        if (op.is_write || !op.client || !RepairBeforeReply(op)) {
+          Finish(op, QuorumResult::Outcome::kOk);
+        }
         break;
       case cluster::QuorumTracker::Outcome::kFailed:
-        Reply(op, QuorumResult::Outcome::kNoQuorum);
+        Finish(op, QuorumResult::Outcome::kNoQuorum);
         break;
       case cluster::QuorumTracker::Outcome::kPending:
         break;
@@ -163,18 +214,83 @@ void Coordinator::Settle(uint64_t op_id, Op& op) {
   if (op.replied && op.waiting.empty()) ops_.erase(op_id);
 }
 
-void Coordinator::Reply(Op& op, QuorumResult::Outcome outcome) {
-  op.replied = true;
-  if (outcome != QuorumResult::Outcome::kOk) ++quorum_failures_;
+QuorumResult Coordinator::ResultOf(Op& op, QuorumResult::Outcome outcome) {
   QuorumResult result;
   result.outcome = outcome;
   result.is_write = op.is_write;
   result.successes = op.tracker.successes();
   result.needed = op.tracker.needed();
   result.reachable = op.reachable;
-  result.record = op.newest.Take();
+  // Late answers to a read may still need the newest record for repair.
+  bool keep = !op.is_write && !op.waiting.empty();
+  result.record = keep ? op.newest.encoded() : op.newest.Take();
+  return result;
+}
+
+void Coordinator::Finish(Op& op, QuorumResult::Outcome outcome) {
+  op.replied = true;
+  if (op.client && outcome != QuorumResult::Outcome::kOk) {
+    ++counters_.quorum_failures;
+  }
+  if (!op.done) return;
   DoneFn done = std::move(op.done);
-  done(std::move(result));
+  done(ResultOf(op, outcome));
+}
+
+bool Coordinator::RepairBeforeReply(Op& op) {
+  std::vector<uint16_t> stale = TakeStale(op);
+  if (stale.empty()) return false;
+  if (config_.read_repair != cluster::ReadRepair::kBlocking) {
+    SendRepair(op, op.newest.encoded(), stale, nullptr);
+    return false;
+  }
+  // The reply waits for the repair: afterwards R replicas hold the newest
+  // version, so a later quorum read cannot return an older one. Whatever
+  // the repair's outcome, the reply is the newest record read.
+  op.replied = true;
+  const std::string newest = op.newest.encoded();
+  DoneFn done = std::move(op.done);
+  auto reply =
+      std::make_shared<QuorumResult>(ResultOf(op, QuorumResult::Outcome::kOk));
+  SendRepair(op, newest, stale, [done, reply](QuorumResult&&) mutable {
+    done(std::move(*reply));
+  });
+  return true;
+}
+
+std::vector<uint16_t> Coordinator::TakeStale(Op& op) {
+  std::vector<uint16_t> stale;
+  if (config_.read_repair == cluster::ReadRepair::kOff || op.newest.empty()) {
+    return stale;
+  }
+  const cluster::Version& newest = op.newest.version();
+  for (Answer& a : op.answers) {
+    if (std::max(a.version, a.repaired_to) < newest) {
+      stale.push_back(a.replica);
+      a.repaired_to = newest;
+    }
+  }
+  return stale;
+}
+
+void Coordinator::SendRepair(const Op& op, std::string_view record,
+                             const std::vector<uint16_t>& stale, DoneFn done) {
+  std::string command;
+  resp::AppendCommand(&command, {"LL.PUT", op.key, record});
+  int n = static_cast<int>(stale.size());
+  auto repair = std::make_unique<Op>(true, false, n, n, std::move(done));
+  repair->deadline_ms = op.deadline_ms;
+  Op& ref = *repair;
+  uint64_t id = Start(std::move(repair));
+  for (uint16_t r : stale) {
+    if (links_[r]->Send(command, id)) {
+      ref.waiting.push_back(r);
+      ++counters_.read_repairs;
+    } else {
+      ref.tracker.AddFailure();
+    }
+  }
+  Settle(id, ref);
 }
 
 void Coordinator::OnDeadline(uint64_t op_id) {
@@ -182,7 +298,7 @@ void Coordinator::OnDeadline(uint64_t op_id) {
   if (it == ops_.end()) return;
   std::unique_ptr<Op> op = std::move(it->second);
   ops_.erase(it);
-  if (!op->replied) Reply(*op, QuorumResult::Outcome::kNoQuorum);
+  if (!op->replied) Finish(*op, QuorumResult::Outcome::kNoQuorum);
   // Replicas that let the deadline pass may hang: their links decide.
   for (uint16_t r : op->waiting) links_[r]->NoteTimeout();
 }
@@ -198,7 +314,8 @@ std::vector<Coordinator::ReplicaState> Coordinator::Replicas() const {
   std::vector<ReplicaState> out;
   for (size_t i = 0; i < links_.size(); ++i) {
     out.push_back({&config_.replicas[i], links_[i]->connected(),
-                   uv_now(loop_) - state_since_[i], links_[i]->in_flight()});
+                   uv_now(loop_) - state_since_[i], links_[i]->in_flight(),
+                   links_[i]->refused()});
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <uv.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "protocol/cluster/config.h"
+#include "protocol/cluster/placement.h"
 #include "protocol/cluster/quorum.h"
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/ring.h"
@@ -43,10 +45,17 @@ struct QuorumResult {
 };
 
 // Coordinates quorum requests over the replicas: places a key on the ring,
-// sends the request to its N replicas over pipelined links, counts answers
+// sends the request to its replicas over pipelined links, counts answers
 // and calls back once with the outcome. A slow or dead replica delays no
 // request that does not need it: the callback runs as soon as R (W)
 // replicas answered, and at the latest at the request timeout.
+//
+// With sloppy quorum, a write whose home replica is down (or its link
+// full) goes to the next healthy replica of the ring walk as a hint for
+// that home; reads ask the first N healthy replicas of the walk. After a
+// read, replicas that answered an older version (or nothing) get the newest
+// record written back (read repair); in blocking mode the reply waits for
+// the answering replicas to hold it, so quorum reads never go back in time.
 //
 // Loop thread only. Close() before the loop ends.
 class Coordinator : public net::PeerLink::Listener {
@@ -74,10 +83,18 @@ class Coordinator : public net::PeerLink::Listener {
     bool up;
     uint64_t state_age_ms;  // since the last up/down change
     size_t in_flight;
+    uint64_t refused;  // requests not sent because the link was full
   };
   std::vector<ReplicaState> Replicas() const;
+
+  struct Counters {
+    uint64_t quorum_failures = 0;  // client requests answered with an error
+    uint64_t sloppy_writes = 0;    // writes that used at least one stand-in
+    uint64_t hinted_writes = 0;    // hinted records sent to stand-ins
+    uint64_t read_repairs = 0;     // records written back by read repair
+  };
+  const Counters& counters() const { return counters_; }
   const cluster::Config& config() const { return config_; }
-  uint64_t quorum_failures() const { return quorum_failures_; }
 
   void Close();
 
@@ -85,20 +102,48 @@ class Coordinator : public net::PeerLink::Listener {
   void OnPeerState(int peer, bool connected) override;
 
  private:
+  struct Answer {
+    uint16_t replica;
+    cluster::Version version;      // zero: it held nothing
+    cluster::Version repaired_to;  // newest version sent to it by repair
+  };
   struct Op {
+    // `sent` requests of which `needed` must succeed.
+    Op(bool is_write, bool client, int sent, int needed, DoneFn done)
+        : is_write(is_write),
+          client(client),
+          tracker(std::max(sent, needed), needed),
+          reachable(sent),
+          done(std::move(done)) {}
+
     bool is_write;
+    bool client;  // a client waits (not a background repair)
+    cluster::QuorumTracker tracker;
+    int reachable;
+    DoneFn done;
+    std::string key;  // reads, for read repair
+    uint64_t deadline_ms = 0;
     bool replied = false;
     std::vector<uint16_t> waiting;  // replicas whose reply has not come back
-    int reachable = 0;
-    cluster::QuorumTracker tracker;
+    std::vector<Answer> answers;    // reads: who answered what
     cluster::NewestRecord newest;
-    DoneFn done;
   };
 
-  void Dispatch(std::string_view key, bool is_write, const std::string& command,
-                DoneFn done);
+  std::function<bool(uint16_t)> Usable(size_t bytes);
+  uint64_t Start(std::unique_ptr<Op> op);
   void Settle(uint64_t op_id, Op& op);
-  void Reply(Op& op, QuorumResult::Outcome outcome);
+  void Finish(Op& op, QuorumResult::Outcome outcome);
+  QuorumResult ResultOf(Op& op, QuorumResult::Outcome outcome);
+  // Read repair once a read reached R: true if the reply now waits for it.
+  bool RepairBeforeReply(Op& op);
+  // The answered replicas of a read that hold an older record than the
+  // newest (and were not repaired to it yet); marks them repaired.
+  std::vector<uint16_t> TakeStale(Op& op);
+  // Writes `record` (the read's newest) under the read's key to `stale`, as
+  // a background op whose `done` (may be empty) runs when it finishes, by
+  // the read's deadline.
+  void SendRepair(const Op& op, std::string_view record,
+                  const std::vector<uint16_t>& stale, DoneFn done);
   void OnDeadline(uint64_t op_id);
 
   const cluster::Config& config_;
@@ -110,8 +155,7 @@ class Coordinator : public net::PeerLink::Listener {
   net::DeadlineQueuePtr deadlines_;
   std::unordered_map<uint64_t, std::unique_ptr<Op>> ops_;
   uint64_t next_op_id_ = 1;
-  uint64_t quorum_failures_ = 0;
-  std::string command_;  // scratch: the request serialised once for N links
+  Counters counters_;
 };
 
 }  // namespace leaderless::proxy

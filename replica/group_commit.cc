@@ -5,7 +5,9 @@
 namespace leaderless::replica {
 namespace {
 
+// The version part of an encoded record; "" for a pending delete.
 std::string_view VersionBytes(std::string_view encoded) {
+  if (encoded.empty()) return {};
   return encoded.substr(2, cluster::kEncodedVersionSize);
 }
 
@@ -45,8 +47,9 @@ GroupCommit* GroupCommit::Create(uv_loop_t* loop, RecordStore* store,
 cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
     std::string_view key) const {
   auto it = overlay_.find(key);
-  if (it != overlay_.end()) return std::optional<std::string>(it->second);
-  return store_->Get(key);
+  if (it == overlay_.end()) return store_->Get(key);
+  if (it->second.empty()) return std::optional<std::string>();  // deleted
+  return std::optional<std::string>(it->second);
 }
 
 cluster::Result<std::optional<std::string>> GroupCommit::Offer(
@@ -68,8 +71,22 @@ cluster::Result<std::optional<std::string>> GroupCommit::Offer(
   return prev;
 }
 
+cluster::Status GroupCommit::Remove(std::string_view key,
+                                    std::string_view encoded) {
+  auto held = Lookup(key);
+  if (!held.ok()) return held.status();
+  if (!held.value() || VersionBytes(*held.value()) != VersionBytes(encoded)) {
+    return cluster::Status::OK();  // gone already, or superseded
+  }
+  if (!open_) open_ = std::make_unique<Batch>();
+  overlay_.insert_or_assign(std::string(key), std::string());
+  open_->writes.Delete(key);
+  open_->keys.emplace_back(key, std::string_view());
+  return cluster::Status::OK();
+}
+
 void GroupCommit::FlushOpen() {
-  if (!open_ || open_->tokens.empty()) return;
+  if (!open_ || (open_->tokens.empty() && open_->writes.empty())) return;
   if (mode_ != cluster::AppendFsync::kAlways) {
     std::unique_ptr<Batch> batch = std::move(open_);
     if (!batch->writes.empty()) {

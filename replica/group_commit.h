@@ -24,9 +24,10 @@ namespace leaderless::replica {
 // the next batch: one fsync covers all of them. With `everysec` and `no`
 // the batch is written at once without sync (`everysec` syncs on a timer).
 //
-// A record is kept only if its version is newer than the one held. Records
-// accepted but not yet durable stay in an overlay that reads consult, so a
-// read that follows a write on the same connection sees it.
+// Keys are storage keys (storage_keys.h): data and hints alike. A record is
+// kept only if its version is newer than the one held. Records accepted but
+// not yet durable stay in an overlay that reads consult, so a read that
+// follows a write on the same connection sees it.
 //
 // Heap-allocated (embeds uv handles); Close() it once the loop should end.
 class GroupCommit {
@@ -58,6 +59,11 @@ class GroupCommit {
   cluster::Result<std::optional<std::string>> Offer(std::string_view key,
                                                     std::string_view encoded,
                                                     uint64_t token);
+
+  // Deletes the record under `key` if it still has the version of
+  // `encoded` (a newer one that arrived since stays). Not acknowledged: it
+  // is durable with the batch it joins.
+  cluster::Status Remove(std::string_view key, std::string_view encoded);
 
   const Stats& stats() const { return stats_; }
 
@@ -97,7 +103,8 @@ class GroupCommit {
   bool closing_ = false;
   bool dirty_since_sync_ = false;
 
-  // Accepted, not yet durable: key -> encoded record (newest).
+  // Accepted, not yet durable: key -> encoded record (newest), or "" for a
+  // pending delete.
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>
       overlay_;
   std::unique_ptr<Batch> open_;     // gathering this iteration's writes

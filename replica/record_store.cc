@@ -1,9 +1,4 @@
-// LevelDB key layout (frozen):
-//
-//   'd' user-key  ->  encoded record (protocol/cluster/record.cc)
-//
-// The one-byte prefix leaves room for other families (hints, metadata)
-// beside the data without clashing with any user key.
+// LevelDB holds storage keys as given; their layout is in storage_keys.h.
 
 #include "replica/record_store.h"
 
@@ -15,15 +10,7 @@
 namespace leaderless::replica {
 namespace {
 
-constexpr char kDataPrefix = 'd';
-
-std::string DataKey(std::string_view key) {
-  std::string k;
-  k.reserve(key.size() + 1);
-  k.push_back(kDataPrefix);
-  k.append(key);
-  return k;
-}
+leveldb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 
 cluster::Status FromLevelDb(const leveldb::Status& s) {
   if (s.ok()) return cluster::Status::OK();
@@ -61,9 +48,10 @@ cluster::Result<std::unique_ptr<RecordStore>> RecordStore::Open(
 }
 
 cluster::Result<std::optional<std::string>> RecordStore::Get(
-    std::string_view key) const {
+    std::string_view storage_key) const {
   std::string value;
-  leveldb::Status s = db_->Get(leveldb::ReadOptions(), DataKey(key), &value);
+  leveldb::Status s =
+      db_->Get(leveldb::ReadOptions(), ToSlice(storage_key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromLevelDb(s);
   return std::optional<std::string>(std::move(value));
@@ -72,11 +60,37 @@ cluster::Result<std::optional<std::string>> RecordStore::Get(
 RecordStore::Batch::Batch() : batch_(std::make_unique<leveldb::WriteBatch>()) {}
 RecordStore::Batch::~Batch() = default;
 
-void RecordStore::Batch::Put(std::string_view key,
+void RecordStore::Batch::Put(std::string_view storage_key,
                              std::string_view encoded_record) {
-  batch_->Put(DataKey(key),
-              leveldb::Slice(encoded_record.data(), encoded_record.size()));
+  batch_->Put(ToSlice(storage_key), ToSlice(encoded_record));
   ++count_;
+}
+
+void RecordStore::Batch::Delete(std::string_view storage_key) {
+  batch_->Delete(ToSlice(storage_key));
+  ++count_;
+}
+
+cluster::Result<std::string> RecordStore::Scan(std::string_view prefix,
+                                               std::string_view after,
+                                               size_t limit,
+                                               const Visitor& visit) const {
+  leveldb::ReadOptions options;
+  options.fill_cache = false;  // a scan should not evict the hot records
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(options));
+  std::string last;
+  it->Seek(ToSlice(after.empty() ? prefix : after));
+  if (!after.empty() && it->Valid() && it->key() == ToSlice(after)) it->Next();
+  for (size_t n = 0; it->Valid() && n < limit; it->Next(), ++n) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    last.assign(key);
+    if (!visit(key, std::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  if (!it->status().ok()) return FromLevelDb(it->status());
+  return last;
 }
 
 cluster::Status RecordStore::Write(Batch& batch, bool sync) {

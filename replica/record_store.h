@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,9 +17,10 @@ class WriteBatch;
 
 namespace leaderless::replica {
 
-// The replica's durable records, in LevelDB: key -> encoded record (see
-// protocol/cluster/record.h). Thread-safe as LevelDB is: reads from the loop
-// thread may run while a batch is written from the worker thread.
+// The replica's durable records, in LevelDB: storage key (see
+// storage_keys.h) -> encoded record (see protocol/cluster/record.h).
+// Thread-safe as LevelDB is: reads from the loop thread may run while a batch
+// is written from the worker thread.
 class RecordStore {
  public:
   // Opens (creating if needed) the store under `dir`.
@@ -26,15 +28,27 @@ class RecordStore {
       const std::string& dir);
   ~RecordStore();
 
-  // The encoded record held for `key`, or nullopt if none.
-  cluster::Result<std::optional<std::string>> Get(std::string_view key) const;
+  // The encoded record held under `storage_key`, or nullopt if none.
+  cluster::Result<std::optional<std::string>> Get(
+      std::string_view storage_key) const;
+
+  // Calls `visit(storage_key, value)` for the entries whose key starts with
+  // `prefix`, in key order, starting after `after` (or at the prefix's start
+  // when empty), until `visit` returns false or `limit` entries were seen.
+  // Returns the last key visited ("" if none): pass it as `after` to resume.
+  using Visitor =
+      std::function<bool(std::string_view storage_key, std::string_view value)>;
+  cluster::Result<std::string> Scan(std::string_view prefix,
+                                    std::string_view after, size_t limit,
+                                    const Visitor& visit) const;
 
   // A batch of records to write together.
   class Batch {
    public:
     Batch();
     ~Batch();
-    void Put(std::string_view key, std::string_view encoded_record);
+    void Put(std::string_view storage_key, std::string_view encoded_record);
+    void Delete(std::string_view storage_key);
     bool empty() const { return count_ == 0; }
     size_t count() const { return count_; }
 

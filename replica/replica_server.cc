@@ -1,9 +1,20 @@
 #include "replica/replica_server.h"
 
+#include "protocol/cluster/quorum.h"
 #include "protocol/cluster/record.h"
 #include "protocol/resp/reply_writer.h"
+#include "replica/storage_keys.h"
 
 namespace leaderless::replica {
+namespace {
+
+std::vector<std::string> ReplicaIds(const cluster::Config& config) {
+  std::vector<std::string> ids;
+  for (const auto& r : config.replicas) ids.push_back(r.id);
+  return ids;
+}
+
+}  // namespace
 
 ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
                              RecordStore* store)
@@ -11,6 +22,8 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
       self_(cluster::FindReplica(config, config.replica_id)),
       loop_(loop),
       store_(store),
+      ring_(ReplicaIds(config), config.tokens_per_replica),
+      self_index_(static_cast<int>(self_ - config.replicas.data())),
       start_ms_(uv_now(loop)) {
   commands_.Add("ping", -1, &ReplicaServer::Ping);
   commands_.Add("echo", 2, &ReplicaServer::Echo);
@@ -18,6 +31,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
   commands_.Add("quit", -1, &ReplicaServer::Quit);
   commands_.Add("ll.get", 2, &ReplicaServer::RecordGet);
   commands_.Add("ll.put", 3, &ReplicaServer::RecordPut);
+  commands_.Add("ll.hput", 4, &ReplicaServer::HintPut);
 }
 
 ReplicaServer::~ReplicaServer() = default;
@@ -41,12 +55,17 @@ cluster::Status ReplicaServer::Start() {
                           [this](uint64_t token, const cluster::Status& s) {
                             OnWriteDone(token, s);
                           });
+  auto handoff = HintedHandoff::Create(config_, loop_, store_, group_commit_);
+  if (!handoff.ok()) return handoff.status();
+  handoff_ = handoff.value();
   return cluster::Status::OK();
 }
 
 void ReplicaServer::Stop() {
   if (server_) server_->Close();
   server_ = nullptr;
+  if (handoff_) handoff_->Close();
+  handoff_ = nullptr;
   if (group_commit_) group_commit_->Close();
   group_commit_ = nullptr;
 }
@@ -89,11 +108,33 @@ void ReplicaServer::Info(net::Session& s, std::span<const std::string_view>) {
   resp::ReplyWriter(&s.Reply()).Bulk(InfoText());
 }
 
+// Our own record for `key`, or, if we are not one of its home replicas, the
+// newest of the hints we hold for its homes.
+cluster::Result<std::optional<std::string>> ReplicaServer::NewestFor(
+    std::string_view key) {
+  auto own = group_commit_->Lookup(DataKey(key));
+  auto homes =
+      ring_.Walk(key).first(static_cast<size_t>(config_.replication_factor));
+  if (!own.ok() ||
+      std::find(homes.begin(), homes.end(), self_index_) != homes.end()) {
+    return own;
+  }
+  cluster::NewestRecord newest;
+  if (own.value()) (void)newest.Offer(std::move(*own.value()));
+  for (uint16_t home : homes) {
+    auto hint = group_commit_->Lookup(HintKey(config_.replicas[home].id, key));
+    if (!hint.ok()) return hint.status();
+    if (hint.value()) (void)newest.Offer(std::move(*hint.value()));
+  }
+  if (newest.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(newest.Take());
+}
+
 void ReplicaServer::RecordGet(net::Session& s,
                               std::span<const std::string_view> argv) {
   ++reads_;
   resp::ReplyWriter w(&s.Reply());
-  auto record = group_commit_->Lookup(argv[1]);
+  auto record = NewestFor(argv[1]);
   if (!record.ok()) {
     w.Error("ERR storage: " + record.status().message());
   } else if (!record.value()) {
@@ -103,18 +144,19 @@ void ReplicaServer::RecordGet(net::Session& s,
   }
 }
 
-void ReplicaServer::RecordPut(net::Session& s,
-                              std::span<const std::string_view> argv) {
-  if (!cluster::ParseRecord(argv[2]).ok()) {
+std::optional<bool> ReplicaServer::Put(net::Session& s,
+                                       const std::string& storage_key,
+                                       std::string_view record) {
+  if (!cluster::ParseRecord(record).ok()) {
     resp::ReplyWriter(&s.Reply()).Error("ERR malformed record");
-    return;
+    return std::nullopt;
   }
   uint64_t token = next_token_++;
-  auto prev = group_commit_->Offer(argv[1], argv[2], token);
+  auto prev = group_commit_->Offer(storage_key, record, token);
   if (!prev.ok()) {
     resp::ReplyWriter(&s.Reply())
         .Error("ERR storage: " + prev.status().message());
-    return;
+    return std::nullopt;
   }
   PendingWrite& pending = pending_writes_[token];
   pending.slot = s.Defer();
@@ -124,6 +166,23 @@ void ReplicaServer::RecordPut(net::Session& s,
   } else {
     w.Null();
   }
+  return prev.value().has_value();
+}
+
+void ReplicaServer::RecordPut(net::Session& s,
+                              std::span<const std::string_view> argv) {
+  (void)Put(s, DataKey(argv[1]), argv[2]);
+}
+
+void ReplicaServer::HintPut(net::Session& s,
+                            std::span<const std::string_view> argv) {
+  const cluster::ReplicaAddress* home = cluster::FindReplica(config_, argv[1]);
+  if (home == nullptr || home == self_) {
+    resp::ReplyWriter(&s.Reply()).Error("ERR no such home replica");
+    return;
+  }
+  std::optional<bool> held = Put(s, HintKey(home->id, argv[2]), argv[3]);
+  if (held) handoff_->OnHintStored(home->id, !*held);
 }
 
 void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
@@ -169,6 +228,16 @@ std::string ReplicaServer::InfoText() const {
   line(&out, "records_written", st ? st->applied : 0);
   line(&out, "records_superseded", st ? st->superseded : 0);
   line(&out, "writes_pending", pending_writes_.size());
+  out += "\r\n# Hints\r\n";
+  line(&out, "hinted_handoff", config_.hinted_handoff ? "yes" : "no");
+  if (handoff_) {
+    for (const auto& [home, st] : handoff_->stats()) {
+      line(&out, "hints_for_" + home,
+           "pending=" + std::to_string(st.pending) +
+               ",delivered=" + std::to_string(st.delivered) +
+               ",dropped=" + std::to_string(st.dropped));
+    }
+  }
   return out;
 }
 

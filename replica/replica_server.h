@@ -9,9 +9,11 @@
 #include <unordered_map>
 
 #include "protocol/cluster/config.h"
+#include "protocol/cluster/ring.h"
 #include "protocol/net/server.h"
 #include "protocol/resp/command_table.h"
 #include "replica/group_commit.h"
+#include "replica/hinted_handoff.h"
 #include "replica/record_store.h"
 
 namespace leaderless::replica {
@@ -24,6 +26,12 @@ namespace leaderless::replica {
 //   LL.GET <key>           -> bulk encoded record, or nil if none held
 //   LL.PUT <key> <record>  -> once durable: bulk header of the record held
 //                             before (kRecordHeaderSize bytes), or nil
+//   LL.HPUT <home> <key> <record>
+//                          -> as LL.PUT, but kept as a hint for replica
+//                             <home> (down at the time), apart from our own
+//                             data, until hinted handoff delivers it
+// LL.GET also answers from the hints held for the key's home replicas, so a
+// stand-in serves what it holds for them.
 class ReplicaServer : public net::RequestHandler {
  public:
   ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
@@ -47,6 +55,12 @@ class ReplicaServer : public net::RequestHandler {
   void Quit(net::Session& s, std::span<const std::string_view> argv);
   void RecordGet(net::Session& s, std::span<const std::string_view> argv);
   void RecordPut(net::Session& s, std::span<const std::string_view> argv);
+  void HintPut(net::Session& s, std::span<const std::string_view> argv);
+  // Offers `record` under `storage_key` and answers once it is durable.
+  // Returns whether a record was held there before (nullopt on error).
+  std::optional<bool> Put(net::Session& s, const std::string& storage_key,
+                          std::string_view record);
+  cluster::Result<std::optional<std::string>> NewestFor(std::string_view key);
   void OnWriteDone(uint64_t token, const cluster::Status& status);
   std::string InfoText() const;
 
@@ -61,6 +75,9 @@ class ReplicaServer : public net::RequestHandler {
   RecordStore* store_;
   net::Server* server_ = nullptr;        // frees itself after Close()
   GroupCommit* group_commit_ = nullptr;  // frees itself after Close()
+  HintedHandoff* handoff_ = nullptr;     // frees itself after Close()
+  cluster::Ring ring_;
+  int self_index_;
   resp::CommandTable<Handler> commands_;
   std::unordered_map<uint64_t, PendingWrite> pending_writes_;
   uint64_t next_token_ = 1;

@@ -369,6 +369,23 @@ Status SetAppendFsync(const Args& args, Config& config) {
   return Status::OK();
 }
 
+Status SetYesNo(std::string_view value, bool& field) {
+  const int i = ChoiceIndex(value, "yes|no");
+  if (i < 0) return CheckChoice(value, "yes|no");
+  field = i == 0;
+  return Status::OK();
+}
+
+Status SetReadRepair(const Args& args, Config& config) {
+  constexpr ReadRepair kValues[] = {ReadRepair::kBlocking, ReadRepair::kAsync,
+                                    ReadRepair::kOff};
+  constexpr std::string_view kChoices = "blocking|async|off";
+  const int i = ChoiceIndex(args[0], kChoices);
+  if (i < 0) return CheckChoice(args[0], kChoices);
+  config.read_repair = kValues[i];
+  return Status::OK();
+}
+
 Status SetString(const std::string& value, std::string& field) {
   field = value;
   return Status::OK();
@@ -433,6 +450,29 @@ const Directive kDirectives[] = {
      }},
     {"client-output-buffer-limit", 4, 4, "<class> <hard> <soft> <seconds>",
      SetOutputBufferLimit},
+    {"sloppy-quorum", 1, 1, "yes|no",
+     [](const Args& a, Config& c) { return SetYesNo(a[0], c.sloppy_quorum); }},
+    {"read-repair", 1, 1, "blocking|async|off", SetReadRepair},
+    {"replica-link-max-in-flight", 1, 1, "<n>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kIntMax, c.replica_link_max_in_flight);
+     }},
+    {"replica-down-after-timeouts", 1, 1, "<n>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kIntMax, c.replica_down_after_timeouts);
+     }},
+    {"hinted-handoff", 1, 1, "yes|no",
+     [](const Args& a, Config& c) { return SetYesNo(a[0], c.hinted_handoff); }},
+    {"hint-window-ms", 1, 1, "<milliseconds>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kInt64Max, c.hint_window_ms);
+     }},
+    {"handoff-rate", 1, 1, "<records per second>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kIntMax, c.handoff_rate);
+     }},
+    {"requirepass", 1, 1, "<password>",
+     [](const Args& a, Config& c) { return SetString(a[0], c.requirepass); }},
     {"replica-id", 1, 1, "<id>",
      [](const Args& a, Config& c) { return SetString(a[0], c.replica_id); }},
     {"dir", 1, 1, "<path>",

@@ -18,6 +18,7 @@ struct ReplicaAddress {
 };
 
 enum class AppendFsync { kAlways, kEverySec, kNo };
+enum class ReadRepair { kBlocking, kAsync, kOff };
 
 // Every directive of both executables. Files are in redis.conf syntax
 // (`directive arg arg`, `#` comments, quotes as redis.conf, `include path`,
@@ -43,11 +44,27 @@ struct Config {
   // normal class's hard limit is used. Redis's default is 0 (unlimited); a
   // proxy fans out and must not let one client grow without bound.
   int64_t client_output_buffer_limit = 256LL << 20;
+  // sloppy-quorum yes|no: when home replicas of a key are down, write to the
+  // next healthy replicas on the ring with a hint naming the home.
+  bool sloppy_quorum = true;
+  ReadRepair read_repair = ReadRepair::kBlocking;  // read-repair
+  // replica-link-max-in-flight: requests outstanding per replica link; a
+  // full link counts as a failed replica for new requests.
+  int replica_link_max_in_flight = 16384;
+  // replica-down-after-timeouts: this many request timeouts in a row mark a
+  // replica down (it hangs) until it answers a probe again.
+  int replica_down_after_timeouts = 3;
+  // requirepass: the password of Redis's `default` user. "" (the default)
+  // means no password, so every client starts authenticated, as in Redis.
+  std::string requirepass;
 
   // Replica.
   std::string replica_id;  // replica-id: which `replica` line this one is
   std::string dir = ".";   // dir: data folder
   AppendFsync appendfsync = AppendFsync::kAlways;  // appendfsync
+  bool hinted_handoff = true;                      // hinted-handoff yes|no
+  int64_t hint_window_ms = 3 * 3600 * 1000;        // hint-window-ms
+  int handoff_rate = 5000;  // handoff-rate: records per second
 
   // Both.
   std::string logfile;  // logfile: "" = stderr

@@ -51,6 +51,8 @@ class NewestRecord {
   bool empty() const { return encoded_.empty(); }
   // The newest encoded record, or "" if none was offered.
   const std::string& encoded() const { return encoded_; }
+  // The newest version offered; zero if none.
+  const Version& version() const { return version_; }
   std::string&& Take() { return std::move(encoded_); }
 
  private:

@@ -282,13 +282,18 @@ void PeerLink::ScheduleReconnect() {
       backoff_ms_, 0);
 }
 
-bool PeerLink::Send(std::string_view command, uint64_t op_id) {
+bool PeerLink::Accepts(size_t bytes) {
+  if (!connected_) return false;
   // One request larger than the byte bound still goes alone.
-  if (!connected_ || in_flight_ >= options_.max_in_flight ||
-      (in_flight_bytes_ > 0 &&
-       in_flight_bytes_ + command.size() > options_.max_in_flight_bytes)) {
-    return false;
-  }
+  bool room = in_flight_ < options_.max_in_flight &&
+              (in_flight_bytes_ == 0 ||
+               in_flight_bytes_ + bytes <= options_.max_in_flight_bytes);
+  if (!room) ++refused_;
+  return room;
+}
+
+bool PeerLink::Send(std::string_view command, uint64_t op_id) {
+  if (!Accepts(command.size())) return false;
   auto ticket = std::make_unique<Ticket>(Ticket{this, op_id, command.size()});
   if (redisAsyncFormattedCommand(ac_, &PeerLink::OnReply, ticket.get(),
                                  command.data(), command.size()) != REDIS_OK) {

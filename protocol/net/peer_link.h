@@ -71,12 +71,18 @@ class PeerLink {
   // max_in_flight_bytes) outstanding.
   bool Send(std::string_view command, uint64_t op_id);
 
+  // Whether Send() of a command of `bytes` would be accepted now. A "no"
+  // from a connected (so: full) link counts in refused().
+  bool Accepts(size_t bytes);
+
   // The caller gave up waiting for a reply to a request sent here. Enough
   // of these in a row (no reply between) drop the connection.
   void NoteTimeout();
 
   bool connected() const { return connected_; }
   size_t in_flight() const { return in_flight_; }
+  // Sends refused because the link was full (not because it was down).
+  uint64_t refused() const { return refused_; }
   int peer() const { return peer_; }
   const std::string& address() const { return address_; }
 
@@ -111,6 +117,7 @@ class PeerLink {
   bool closing_ = false;
   size_t in_flight_ = 0;
   size_t in_flight_bytes_ = 0;
+  uint64_t refused_ = 0;
   uint64_t backoff_ms_ = 0;
   int consecutive_timeouts_ = 0;
 };

@@ -1,0 +1,181 @@
+// Every tick (100 ms) the budget of records for the tick (handoff-rate / 10)
+// is shared by the homes that are up and have hints pending. For each, a
+// prefix scan resumes after the last hint sent in the current pass and sends
+// up to its share as LL.PUT over a link to the home; each ack deletes its
+// hint (if no newer hint replaced it meanwhile). A pass that reaches the end
+// of a home's hints starts over, which resends the ones whose ack never
+// came.
+
+#include "replica/hinted_handoff.h"
+
+#include <algorithm>
+
+#include "protocol/cluster/record.h"
+#include "protocol/net/log.h"
+#include "protocol/resp/reply_writer.h"
+#include "replica/storage_keys.h"
+
+namespace leaderless::replica {
+namespace {
+
+constexpr uint64_t kTickMs = 100;
+// Unanswered handoff requests per home: enough to keep a link busy, few
+// enough that a home that hangs holds little.
+constexpr size_t kMaxInFlightPerHome = 256;
+
+uint64_t WallMs() {
+  uv_timeval64_t tv;
+  uv_gettimeofday(&tv);
+  return static_cast<uint64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+}
+
+}  // namespace
+
+HintedHandoff::HintedHandoff(const cluster::Config& config, uv_loop_t* loop,
+                             RecordStore* store, GroupCommit* group_commit)
+    : config_(config), loop_(loop), store_(store), group_commit_(group_commit) {
+  uv_timer_init(loop, &timer_);
+  timer_.data = this;
+  for (const auto& r : config.replicas) {
+    if (r.id == config.replica_id) continue;
+    homes_.push_back({&r, nullptr, {}});
+    stats_[r.id];
+  }
+}
+
+cluster::Result<HintedHandoff*> HintedHandoff::Create(
+    const cluster::Config& config, uv_loop_t* loop, RecordStore* store,
+    GroupCommit* group_commit) {
+  auto* h = new HintedHandoff(config, loop, store, group_commit);
+  cluster::Status counted = h->CountHints();
+  if (!counted.ok()) {
+    h->Close();
+    return counted;
+  }
+  if (config.hinted_handoff) {
+    net::PeerLinkOptions options;
+    options.max_in_flight = kMaxInFlightPerHome;
+    for (size_t i = 0; i < h->homes_.size(); ++i) {
+      const auto* a = h->homes_[i].address;
+      h->homes_[i].link = net::PeerLink::Create(loop, static_cast<int>(i),
+                                                a->host, a->port, h, options);
+    }
+    uv_timer_start(
+        &h->timer_,
+        [](uv_timer_t* t) { static_cast<HintedHandoff*>(t->data)->Tick(); },
+        kTickMs, kTickMs);
+  }
+  return h;
+}
+
+cluster::Status HintedHandoff::CountHints() {
+  auto last = store_->Scan(kHintFamily, "", SIZE_MAX,
+                           [this](std::string_view key, std::string_view) {
+                             if (auto parts = ParseHintKey(key)) {
+                               ++stats_[std::string(parts->home)].pending;
+                             }
+                             return true;
+                           });
+  return last.ok() ? cluster::Status::OK() : last.status();
+}
+
+void HintedHandoff::OnHintStored(const std::string& home, bool is_new) {
+  if (is_new) ++stats_[home].pending;
+}
+
+void HintedHandoff::Tick() {
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < homes_.size(); ++i) {
+    const Home& h = homes_[i];
+    if (h.link->connected() && stats_[h.address->id].pending > 0 &&
+        h.link->in_flight() < kMaxInFlightPerHome) {
+      ready.push_back(i);
+    }
+  }
+  if (ready.empty()) return;
+  size_t budget = std::max<size_t>(1, config_.handoff_rate * kTickMs / 1000);
+  size_t share = std::max<size_t>(1, budget / ready.size());
+  uint64_t now = WallMs();
+  for (size_t i : ready) SendSome(i, share, now);
+}
+
+void HintedHandoff::SendSome(size_t home, size_t budget, uint64_t now_ms) {
+  Home& h = homes_[home];
+  budget = std::min(budget, kMaxInFlightPerHome - h.link->in_flight());
+  auto last = store_->Scan(HintPrefix(h.address->id), h.cursor, budget,
+                           [&](std::string_view key, std::string_view record) {
+                             Send(home, key, record, now_ms);
+                             return true;
+                           });
+  if (!last.ok()) {
+    net::Log("hint scan for %s failed: %s", h.address->id.c_str(),
+             last.status().message().c_str());
+    return;
+  }
+  // An empty result means the pass reached the end: start the next one.
+  h.cursor = std::move(last.value());
+}
+
+void HintedHandoff::Send(size_t home, std::string_view storage_key,
+                         std::string_view record, uint64_t now_ms) {
+  HomeStats& stats = stats_[homes_[home].address->id];
+  auto view = cluster::ParseRecord(record);
+  if (!view.ok() ||
+      view->version.wall_ms + static_cast<uint64_t>(config_.hint_window_ms) <
+          now_ms) {
+    // Too old (or unreadable): anti-entropy repairs what it stood for.
+    if (group_commit_->Remove(storage_key, record).ok()) {
+      --stats.pending;
+      ++stats.dropped;
+    }
+    return;
+  }
+  auto parts = ParseHintKey(storage_key);
+  std::string command;
+  resp::AppendCommand(&command, {"LL.PUT", parts->key, record});
+  uint64_t id = next_op_id_++;
+  if (homes_[home].link->Send(command, id)) {
+    in_flight_.emplace(
+        id, InFlight{home, std::string(storage_key), std::string(record)});
+  }
+}
+
+void HintedHandoff::OnPeerReply(uint64_t op_id, int, net::PeerReply* reply) {
+  auto it = in_flight_.find(op_id);
+  if (it == in_flight_.end()) return;
+  InFlight done = std::move(it->second);
+  in_flight_.erase(it);
+  if (reply == nullptr || reply->type == net::PeerReply::Type::kError) {
+    return;  // the next pass resends it
+  }
+  auto held = group_commit_->Lookup(done.storage_key);
+  if (!held.ok() || !held.value() || *held.value() != done.record) {
+    return;  // delivered by an earlier pass, or a newer hint replaced it
+  }
+  if (group_commit_->Remove(done.storage_key, done.record).ok()) {
+    HomeStats& stats = stats_[homes_[done.home].address->id];
+    --stats.pending;
+    ++stats.delivered;
+  }
+}
+
+void HintedHandoff::OnPeerState(int peer, bool connected) {
+  const auto* a = homes_[peer].address;
+  net::Log("handoff link to %s (%s:%d) is %s", a->id.c_str(), a->host.c_str(),
+           a->port, connected ? "up" : "down");
+  homes_[peer].cursor.clear();  // a fresh pass from the first hint
+}
+
+void HintedHandoff::Close() {
+  if (closing_) return;
+  closing_ = true;
+  for (Home& h : homes_) {
+    if (h.link) h.link->Close();
+    h.link = nullptr;
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), [](uv_handle_t* handle) {
+    delete static_cast<HintedHandoff*>(handle->data);
+  });
+}
+
+}  // namespace leaderless::replica
