@@ -20,6 +20,7 @@
 
 #include <algorithm>
 
+#include "protocol/net/clock.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
 
@@ -81,11 +82,7 @@ void Coordinator::Close() {
 
 cluster::Version Coordinator::NextVersion() { return clock_.Now(WallMs()); }
 
-uint64_t Coordinator::WallMs() const {
-  uv_timeval64_t tv;
-  uv_gettimeofday(&tv);
-  return static_cast<uint64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
-}
+uint64_t Coordinator::WallMs() const { return net::WallMs(); }
 
 std::function<bool(uint16_t)> Coordinator::Usable(size_t bytes) {
   return [this, bytes](uint16_t r) { return links_[r]->Accepts(bytes); };

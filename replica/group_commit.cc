@@ -71,18 +71,23 @@ cluster::Result<std::optional<std::string>> GroupCommit::Offer(
   return prev;
 }
 
-cluster::Status GroupCommit::Remove(std::string_view key,
-                                    std::string_view encoded) {
+cluster::Result<bool> GroupCommit::Replace(std::string_view key,
+                                           std::string_view expected,
+                                           std::string_view replacement) {
   auto held = Lookup(key);
   if (!held.ok()) return held.status();
-  if (!held.value() || VersionBytes(*held.value()) != VersionBytes(encoded)) {
-    return cluster::Status::OK();  // gone already, or superseded
+  if (!held.value() || VersionBytes(*held.value()) != VersionBytes(expected)) {
+    return false;  // gone already, or superseded
   }
   if (!open_) open_ = std::make_unique<Batch>();
-  overlay_.insert_or_assign(std::string(key), std::string());
-  open_->writes.Delete(key);
-  open_->keys.emplace_back(key, std::string_view());
-  return cluster::Status::OK();
+  overlay_.insert_or_assign(std::string(key), std::string(replacement));
+  if (replacement.empty()) {
+    open_->writes.Delete(key);
+  } else {
+    open_->writes.Put(key, replacement);
+  }
+  open_->keys.emplace_back(key, VersionBytes(replacement));
+  return true;
 }
 
 void GroupCommit::FlushOpen() {

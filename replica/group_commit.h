@@ -60,12 +60,19 @@ class GroupCommit {
                                                     std::string_view encoded,
                                                     uint64_t token);
 
-  // Deletes the record under `key` if it still has the version of
-  // `encoded` (a newer one that arrived since stays). Not acknowledged: it
-  // is durable with the batch it joins.
-  cluster::Status Remove(std::string_view key, std::string_view encoded);
+  // Replaces the record under `key` by `replacement` ("" deletes it) if it
+  // still has the version of `expected` (a newer one that arrived since
+  // stays). Not acknowledged: it is durable with the batch it joins.
+  // Returns whether it replaced.
+  cluster::Result<bool> Replace(std::string_view key, std::string_view expected,
+                                std::string_view replacement);
+  cluster::Result<bool> Remove(std::string_view key,
+                               std::string_view expected) {
+    return Replace(key, expected, {});
+  }
 
   const Stats& stats() const { return stats_; }
+  const RecordStore* store() const { return store_; }
 
   // Stops the timers; a batch on the worker still completes.
   void Close();

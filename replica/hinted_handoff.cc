@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "protocol/cluster/record.h"
+#include "protocol/net/clock.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/storage_keys.h"
@@ -22,12 +23,6 @@ constexpr uint64_t kTickMs = 100;
 // Unanswered handoff requests per home: enough to keep a link busy, few
 // enough that a home that hangs holds little.
 constexpr size_t kMaxInFlightPerHome = 256;
-
-uint64_t WallMs() {
-  uv_timeval64_t tv;
-  uv_gettimeofday(&tv);
-  return static_cast<uint64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
-}
 
 }  // namespace
 
@@ -95,7 +90,7 @@ void HintedHandoff::Tick() {
   if (ready.empty()) return;
   size_t budget = std::max<size_t>(1, config_.handoff_rate * kTickMs / 1000);
   size_t share = std::max<size_t>(1, budget / ready.size());
-  uint64_t now = WallMs();
+  uint64_t now = net::WallMs();
   for (size_t i : ready) SendSome(i, share, now);
 }
 
@@ -124,7 +119,8 @@ void HintedHandoff::Send(size_t home, std::string_view storage_key,
       view->version.wall_ms + static_cast<uint64_t>(config_.hint_window_ms) <
           now_ms) {
     // Too old (or unreadable): anti-entropy repairs what it stood for.
-    if (group_commit_->Remove(storage_key, record).ok()) {
+    auto removed = group_commit_->Remove(storage_key, record);
+    if (removed.ok() && removed.value()) {
       --stats.pending;
       ++stats.dropped;
     }
@@ -152,7 +148,8 @@ void HintedHandoff::OnPeerReply(uint64_t op_id, int, net::PeerReply* reply) {
   if (!held.ok() || !held.value() || *held.value() != done.record) {
     return;  // delivered by an earlier pass, or a newer hint replaced it
   }
-  if (group_commit_->Remove(done.storage_key, done.record).ok()) {
+  auto removed = group_commit_->Remove(done.storage_key, done.record);
+  if (removed.ok() && removed.value()) {
     HomeStats& stats = stats_[homes_[done.home].address->id];
     --stats.pending;
     ++stats.delivered;

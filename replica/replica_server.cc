@@ -24,6 +24,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
       store_(store),
       ring_(ReplicaIds(config), config.tokens_per_replica),
       self_index_(static_cast<int>(self_ - config.replicas.data())),
+      trees_(config, ring_, self_index_),
       start_ms_(uv_now(loop)) {
   commands_.Add("ping", -1, &ReplicaServer::Ping);
   commands_.Add("echo", 2, &ReplicaServer::Echo);
@@ -32,11 +33,15 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
   commands_.Add("ll.get", 2, &ReplicaServer::RecordGet);
   commands_.Add("ll.put", 3, &ReplicaServer::RecordPut);
   commands_.Add("ll.hput", 4, &ReplicaServer::HintPut);
+  commands_.Add("ll.tree", -4, &ReplicaServer::TreeNodes);
+  commands_.Add("ll.leaf", 3, &ReplicaServer::LeafEntries);
 }
 
 ReplicaServer::~ReplicaServer() = default;
 
 cluster::Status ReplicaServer::Start() {
+  cluster::Status rebuilt = trees_.Rebuild(*store_);
+  if (!rebuilt.ok()) return rebuilt;
   net::ServerLimits limits;
   limits.max_clients = static_cast<size_t>(config_.maxclients);
   limits.query_buffer_limit =
@@ -58,6 +63,12 @@ cluster::Status ReplicaServer::Start() {
   auto handoff = HintedHandoff::Create(config_, loop_, store_, group_commit_);
   if (!handoff.ok()) return handoff.status();
   handoff_ = handoff.value();
+  anti_entropy_ = AntiEntropy::Create(
+      config_, loop_, group_commit_, &trees_,
+      [this](std::string_view key, std::string_view record) {
+        (void)PutData(nullptr, key, record);
+      });
+  sweeper_ = Sweeper::Create(config_, loop_, group_commit_, &trees_);
   return cluster::Status::OK();
 }
 
@@ -66,6 +77,10 @@ void ReplicaServer::Stop() {
   server_ = nullptr;
   if (handoff_) handoff_->Close();
   handoff_ = nullptr;
+  if (anti_entropy_) anti_entropy_->Close();
+  anti_entropy_ = nullptr;
+  if (sweeper_) sweeper_->Close();
+  sweeper_ = nullptr;
   if (group_commit_) group_commit_->Close();
   group_commit_ = nullptr;
 }
@@ -104,10 +119,6 @@ void ReplicaServer::Quit(net::Session& s, std::span<const std::string_view>) {
   s.CloseAfterReplies();
 }
 
-void ReplicaServer::Info(net::Session& s, std::span<const std::string_view>) {
-  resp::ReplyWriter(&s.Reply()).Bulk(InfoText());
-}
-
 // Our own record for `key`, or, if we are not one of its home replicas, the
 // newest of the hints we hold for its homes.
 cluster::Result<std::optional<std::string>> ReplicaServer::NewestFor(
@@ -144,34 +155,50 @@ void ReplicaServer::RecordGet(net::Session& s,
   }
 }
 
-std::optional<bool> ReplicaServer::Put(net::Session& s,
-                                       const std::string& storage_key,
-                                       std::string_view record) {
+cluster::Result<std::optional<std::string>> ReplicaServer::Put(
+    net::Session* s, const std::string& storage_key, std::string_view record) {
   if (!cluster::ParseRecord(record).ok()) {
-    resp::ReplyWriter(&s.Reply()).Error("ERR malformed record");
-    return std::nullopt;
+    return cluster::Status::InvalidArgument("malformed record");
   }
-  uint64_t token = next_token_++;
+  // Token 0 is nobody's: a write without a client (anti-entropy) is not
+  // acknowledged.
+  uint64_t token = s ? next_token_++ : 0;
   auto prev = group_commit_->Offer(storage_key, record, token);
-  if (!prev.ok()) {
-    resp::ReplyWriter(&s.Reply())
-        .Error("ERR storage: " + prev.status().message());
-    return std::nullopt;
-  }
+  if (!prev.ok() || s == nullptr) return prev;
   PendingWrite& pending = pending_writes_[token];
-  pending.slot = s.Defer();
+  pending.slot = s->Defer();
   resp::ReplyWriter w(&pending.reply);
   if (prev.value()) {
     w.Bulk(*prev.value());
   } else {
     w.Null();
   }
-  return prev.value().has_value();
+  return prev;
+}
+
+cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
+                                       std::string_view record) {
+  auto prev = Put(s, DataKey(key), record);
+  if (!prev.ok()) return prev.status();
+  // Put validated the record; the trees follow the newest version held.
+  cluster::Version after = cluster::ParseRecord(record)->version;
+  std::optional<cluster::Version> before;
+  if (prev.value()) before = cluster::ParseRecord(*prev.value())->version;
+  if (!before || *before < after) trees_.Update(key, before, after);
+  return cluster::Status::OK();
+}
+
+void ReplicaServer::ReplyError(net::Session& s, const cluster::Status& status) {
+  resp::ReplyWriter(&s.Reply())
+      .Error(status.code() == cluster::Status::Code::kInvalidArgument
+                 ? "ERR " + status.message()
+                 : "ERR storage: " + status.message());
 }
 
 void ReplicaServer::RecordPut(net::Session& s,
                               std::span<const std::string_view> argv) {
-  (void)Put(s, DataKey(argv[1]), argv[2]);
+  cluster::Status put = PutData(&s, argv[1], argv[2]);
+  if (!put.ok()) ReplyError(s, put);
 }
 
 void ReplicaServer::HintPut(net::Session& s,
@@ -181,8 +208,12 @@ void ReplicaServer::HintPut(net::Session& s,
     resp::ReplyWriter(&s.Reply()).Error("ERR no such home replica");
     return;
   }
-  std::optional<bool> held = Put(s, HintKey(home->id, argv[2]), argv[3]);
-  if (held) handoff_->OnHintStored(home->id, !*held);
+  auto held = Put(&s, HintKey(home->id, argv[2]), argv[3]);
+  if (!held.ok()) {
+    ReplyError(s, held.status());
+    return;
+  }
+  handoff_->OnHintStored(home->id, !held.value().has_value());
 }
 
 void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
@@ -195,50 +226,6 @@ void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
     resp::ReplyWriter(&pending.reply).Error("ERR storage: " + status.message());
   }
   if (server_) server_->Complete(pending.slot, std::move(pending.reply));
-}
-
-std::string ReplicaServer::InfoText() const {
-  const GroupCommit::Stats* st =
-      group_commit_ ? &group_commit_->stats() : nullptr;
-  auto line = [](std::string* out, std::string_view k, const auto& v) {
-    out->append(k).append(":");
-    if constexpr (std::is_arithmetic_v<std::decay_t<decltype(v)>>) {
-      out->append(std::to_string(v));
-    } else {
-      out->append(v);
-    }
-    out->append("\r\n");
-  };
-  static const char* kFsync[] = {"always", "everysec", "no"};
-  std::string out = "# Server\r\n";
-  line(&out, "role", "replica");
-  line(&out, "replica_id", config_.replica_id);
-  line(&out, "tcp_port", self_->port);
-  line(&out, "process_id", static_cast<int64_t>(uv_os_getpid()));
-  line(&out, "uptime_in_seconds", (uv_now(loop_) - start_ms_) / 1000);
-  out += "\r\n# Clients\r\n";
-  line(&out, "connected_clients", server_ ? server_->session_count() : 0);
-  out += "\r\n# Persistence\r\n";
-  line(&out, "appendfsync", kFsync[static_cast<int>(config_.appendfsync)]);
-  line(&out, "group_commits", st ? st->batches : 0);
-  line(&out, "fsyncs", st ? st->syncs : 0);
-  out += "\r\n# Stats\r\n";
-  line(&out, "total_commands_processed", commands_processed_);
-  line(&out, "record_reads", reads_);
-  line(&out, "records_written", st ? st->applied : 0);
-  line(&out, "records_superseded", st ? st->superseded : 0);
-  line(&out, "writes_pending", pending_writes_.size());
-  out += "\r\n# Hints\r\n";
-  line(&out, "hinted_handoff", config_.hinted_handoff ? "yes" : "no");
-  if (handoff_) {
-    for (const auto& [home, st] : handoff_->stats()) {
-      line(&out, "hints_for_" + home,
-           "pending=" + std::to_string(st.pending) +
-               ",delivered=" + std::to_string(st.delivered) +
-               ",dropped=" + std::to_string(st.dropped));
-    }
-  }
-  return out;
 }
 
 }  // namespace leaderless::replica

@@ -12,9 +12,12 @@
 #include "protocol/cluster/ring.h"
 #include "protocol/net/server.h"
 #include "protocol/resp/command_table.h"
+#include "replica/anti_entropy.h"
 #include "replica/group_commit.h"
 #include "replica/hinted_handoff.h"
+#include "replica/peer_trees.h"
 #include "replica/record_store.h"
+#include "replica/sweeper.h"
 
 namespace leaderless::replica {
 
@@ -31,7 +34,8 @@ namespace leaderless::replica {
 //                             <home> (down at the time), apart from our own
 //                             data, until hinted handoff delivers it
 // LL.GET also answers from the hints held for the key's home replicas, so a
-// stand-in serves what it holds for them.
+// stand-in serves what it holds for them. LL.TREE and LL.LEAF serve
+// anti-entropy (sync_commands.cc).
 class ReplicaServer : public net::RequestHandler {
  public:
   ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
@@ -56,13 +60,24 @@ class ReplicaServer : public net::RequestHandler {
   void RecordGet(net::Session& s, std::span<const std::string_view> argv);
   void RecordPut(net::Session& s, std::span<const std::string_view> argv);
   void HintPut(net::Session& s, std::span<const std::string_view> argv);
-  // Offers `record` under `storage_key` and answers once it is durable.
-  // Returns whether a record was held there before (nullopt on error).
-  std::optional<bool> Put(net::Session& s, const std::string& storage_key,
+  void TreeNodes(net::Session& s, std::span<const std::string_view> argv);
+  void LeafEntries(net::Session& s, std::span<const std::string_view> argv);
+
+  // Offers `record` under `storage_key`; with a session, answers it once
+  // durable. Returns the header of the record held before (nullopt: none).
+  cluster::Result<std::optional<std::string>> Put(
+      net::Session* s, const std::string& storage_key, std::string_view record);
+  // Put() for our own data, keeping the Merkle trees in step.
+  cluster::Status PutData(net::Session* s, std::string_view key,
                           std::string_view record);
+  void ReplyError(net::Session& s, const cluster::Status& status);
   cluster::Result<std::optional<std::string>> NewestFor(std::string_view key);
   void OnWriteDone(uint64_t token, const cluster::Status& status);
-  std::string InfoText() const;
+  int PeerIndex(std::string_view id) const;  // -1 if not a peer
+  void InfoServer(std::string* out) const;
+  void InfoStorage(std::string* out) const;
+  void InfoHints(std::string* out) const;
+  void InfoAntiEntropy(std::string* out) const;
 
   struct PendingWrite {
     net::ReplySlot slot;
@@ -76,8 +91,11 @@ class ReplicaServer : public net::RequestHandler {
   net::Server* server_ = nullptr;        // frees itself after Close()
   GroupCommit* group_commit_ = nullptr;  // frees itself after Close()
   HintedHandoff* handoff_ = nullptr;     // frees itself after Close()
+  AntiEntropy* anti_entropy_ = nullptr;  // frees itself after Close()
+  Sweeper* sweeper_ = nullptr;           // frees itself after Close()
   cluster::Ring ring_;
   int self_index_;
+  PeerTrees trees_;
   resp::CommandTable<Handler> commands_;
   std::unordered_map<uint64_t, PendingWrite> pending_writes_;
   uint64_t next_token_ = 1;

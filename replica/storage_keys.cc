@@ -1,5 +1,7 @@
 #include "replica/storage_keys.h"
 
+#include "protocol/cluster/merkle_tree.h"
+
 namespace leaderless::replica {
 namespace {
 
@@ -8,12 +10,23 @@ constexpr char kHint = 'h';
 
 }  // namespace
 
-std::string DataKey(std::string_view key) {
+std::string DataLeafPrefix(uint32_t leaf) {
   std::string k;
-  k.reserve(key.size() + 1);
   k.push_back(kData);
+  k.push_back(static_cast<char>((leaf >> 8) & 0xff));
+  k.push_back(static_cast<char>(leaf & 0xff));
+  return k;
+}
+
+std::string DataKey(std::string_view key) {
+  std::string k = DataLeafPrefix(cluster::MerkleLeaf(key));
   k.append(key);
   return k;
+}
+
+std::optional<std::string_view> ParseDataKey(std::string_view storage_key) {
+  if (storage_key.size() < 3 || storage_key[0] != kData) return std::nullopt;
+  return storage_key.substr(3);
 }
 
 std::string HintPrefix(std::string_view home) {

@@ -473,6 +473,22 @@ const Directive kDirectives[] = {
      }},
     {"requirepass", 1, 1, "<password>",
      [](const Args& a, Config& c) { return SetString(a[0], c.requirepass); }},
+    {"anti-entropy-interval-ms", 1, 1, "<milliseconds>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kInt64Max, c.anti_entropy_interval_ms);
+     }},
+    {"anti-entropy-rate", 1, 1, "<records per second>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kIntMax, c.anti_entropy_rate);
+     }},
+    {"gc-grace-ms", 1, 1, "<milliseconds>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kInt64Max, c.gc_grace_ms);
+     }},
+    {"expiry-sweep-rate", 1, 1, "<records per second>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kIntMax, c.expiry_sweep_rate);
+     }},
     {"replica-id", 1, 1, "<id>",
      [](const Args& a, Config& c) { return SetString(a[0], c.replica_id); }},
     {"dir", 1, 1, "<path>",

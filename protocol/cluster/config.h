@@ -65,6 +65,15 @@ struct Config {
   bool hinted_handoff = true;                      // hinted-handoff yes|no
   int64_t hint_window_ms = 3 * 3600 * 1000;        // hint-window-ms
   int handoff_rate = 5000;  // handoff-rate: records per second
+  // anti-entropy-interval-ms: how often each replica compares its Merkle
+  // trees with every peer it shares keys with.
+  int64_t anti_entropy_interval_ms = 10000;
+  int anti_entropy_rate = 2000;  // anti-entropy-rate: records per second
+  // gc-grace-ms: tombstones (and expired records) are purged this long after
+  // their time; it must exceed the time anti-entropy needs to visit every
+  // peer, or a replica that missed a delete could bring the value back.
+  int64_t gc_grace_ms = 10LL * 24 * 3600 * 1000;
+  int expiry_sweep_rate = 20000;  // expiry-sweep-rate: records scanned/s
 
   // Both.
   std::string logfile;  // logfile: "" = stderr

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,6 +37,18 @@ struct RecordView {
     return !tombstone && (expire_at_ms == 0 || expire_at_ms > now_ms);
   }
 };
+
+// Whether a replica may forget `r` for good at `now_ms`: it is a tombstone
+// or has expired, and `gc_grace_ms` has passed since (since its version's
+// time for a delete, its expiry for an expired value). Until then it must
+// be kept and synced, or a replica that missed it could bring back what it
+// replaced.
+inline bool IsPurgeable(const RecordView& r, uint64_t now_ms,
+                        uint64_t gc_grace_ms) {
+  if (r.IsLive(now_ms)) return false;
+  // A plain tombstone has no expiry (0): dead since its version's time.
+  return std::max(r.version.wall_ms, r.expire_at_ms) + gc_grace_ms <= now_ms;
+}
 
 // Bytes before the value in an encoded record. An encoding cut to this size
 // is the same record without its value: enough to compare versions and

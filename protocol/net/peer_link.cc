@@ -283,7 +283,8 @@ void PeerLink::ScheduleReconnect() {
 }
 
 bool PeerLink::Accepts(size_t bytes) {
-  if (!connected_) return false;
+  // ac_ is gone while a closing link runs its callbacks, which may send.
+  if (!connected_ || ac_ == nullptr) return false;
   // One request larger than the byte bound still goes alone.
   bool room = in_flight_ < options_.max_in_flight &&
               (in_flight_bytes_ == 0 ||

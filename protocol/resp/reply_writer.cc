@@ -134,6 +134,11 @@ void ReplyWriter::Header(char prefix, int64_t n) {
 
 void AppendCommand(std::string* out,
                    std::initializer_list<std::string_view> argv) {
+  AppendCommand(out,
+                std::span<const std::string_view>(argv.begin(), argv.size()));
+}
+
+void AppendCommand(std::string* out, std::span<const std::string_view> argv) {
   // One reservation for the whole command: fan-out serialises it once.
   size_t size = 16;
   for (std::string_view arg : argv) size += arg.size() + 24;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -46,5 +47,6 @@ class ReplyWriter {
 // serialise a request to replicas once for all of them.
 void AppendCommand(std::string* out,
                    std::initializer_list<std::string_view> argv);
+void AppendCommand(std::string* out, std::span<const std::string_view> argv);
 
 }  // namespace leaderless::resp

@@ -1,0 +1,266 @@
+// One round with one peer:
+//
+//   LL.TREE me 0 0 ─▶ roots equal? done
+//        │ no
+//        ▼
+//   LL.TREE me 1 <children of differing nodes> ... down to the leaves
+//        │
+//        ▼ per differing leaf (while the round's budget lasts)
+//   LL.LEAF me <leaf> ─▶ their (key, version) list vs ours (ListLeaf)
+//        │
+//        ├─ theirs newer or ours missing ─▶ LL.GET key ─▶ apply locally
+//        └─ ours newer or theirs missing ─▶ LL.PUT key <our record>
+//
+// The round ends when its last request is answered (or failed); a failed
+// round is simply retried at the next interval.
+
+#include "replica/anti_entropy.h"
+
+#include <algorithm>
+#include <map>
+
+#include "protocol/cluster/merkle_tree.h"
+#include "protocol/cluster/record.h"
+#include "protocol/net/clock.h"
+#include "protocol/resp/reply_writer.h"
+#include "replica/storage_keys.h"
+
+namespace leaderless::replica {
+namespace {
+
+using Type = net::PeerReply::Type;
+
+bool IsArray(const net::PeerReply* r) {
+  return r != nullptr && r->type == Type::kArray;
+}
+
+}  // namespace
+
+cluster::Status ListLeaf(
+    const RecordStore& store, GroupCommit& group_commit, const PeerTrees& trees,
+    uint32_t leaf, int peer, uint64_t now_ms, uint64_t gc_grace_ms,
+    const std::function<void(std::string_view, std::string_view)>& visit) {
+  cluster::Status status;
+  auto last =
+      store.Scan(DataLeafPrefix(leaf), "", SIZE_MAX,
+                 [&](std::string_view storage_key, std::string_view) {
+                   auto key = ParseDataKey(storage_key);
+                   if (!key || !trees.Shares(*key, peer)) return true;
+                   // Pending writes are newer than the store's copy: ask the
+                   // overlay.
+                   auto held = group_commit.Lookup(storage_key);
+                   if (!held.ok()) {
+                     status = held.status();
+                     return false;
+                   }
+                   if (!held.value()) return true;
+                   auto record = cluster::ParseRecord(*held.value());
+                   if (!record.ok() ||
+                       cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
+                     return true;
+                   }
+                   visit(*key, std::string_view(*held.value())
+                                   .substr(2, cluster::kEncodedVersionSize));
+                   return true;
+                 });
+  if (!last.ok()) return last.status();
+  return status;
+}
+
+AntiEntropy::AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
+                         GroupCommit* group_commit, PeerTrees* trees,
+                         ApplyFn apply)
+    : config_(config),
+      loop_(loop),
+      group_commit_(group_commit),
+      trees_(trees),
+      apply_(std::move(apply)),
+      links_(config.replicas.size(), nullptr),
+      rounds_(config.replicas.size()) {
+  uv_timer_init(loop, &timer_);
+  timer_.data = this;
+}
+
+AntiEntropy* AntiEntropy::Create(const cluster::Config& config, uv_loop_t* loop,
+                                 GroupCommit* group_commit, PeerTrees* trees,
+                                 ApplyFn apply) {
+  auto* ae =
+      new AntiEntropy(config, loop, group_commit, trees, std::move(apply));
+  for (size_t i = 0; i < config.replicas.size(); ++i) {
+    const auto& r = config.replicas[i];
+    if (r.id == config.replica_id) continue;
+    ae->stats_[r.id];
+    ae->links_[i] =
+        net::PeerLink::Create(loop, static_cast<int>(i), r.host, r.port, ae);
+  }
+  auto interval = static_cast<uint64_t>(config.anti_entropy_interval_ms);
+  uv_timer_start(
+      &ae->timer_,
+      [](uv_timer_t* t) { static_cast<AntiEntropy*>(t->data)->StartRounds(); },
+      interval, interval);
+  return ae;
+}
+
+void AntiEntropy::StartRounds() {
+  size_t peers = std::max<size_t>(1, stats_.size());
+  size_t budget = std::max<size_t>(
+      1, static_cast<size_t>(config_.anti_entropy_rate) *
+             static_cast<size_t>(config_.anti_entropy_interval_ms) / 1000 /
+             peers);
+  for (size_t p = 0; p < links_.size(); ++p) {
+    if (links_[p] == nullptr || !links_[p]->connected() || rounds_[p].running) {
+      continue;
+    }
+    rounds_[p] = Round{true, 0, budget, 0, 0};
+    CompareLevel(static_cast<int>(p), 0, {0});
+    if (rounds_[p].outstanding == 0) rounds_[p].running = false;
+  }
+}
+
+void AntiEntropy::Request(int peer, const std::string& command, Then then) {
+  uint64_t id = next_op_id_++;
+  if (!links_[peer]->Send(command, id)) return;  // retried next round
+  pending_.emplace(id, std::move(then));
+  ++rounds_[peer].outstanding;
+}
+
+void AntiEntropy::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
+  auto it = pending_.find(op_id);
+  if (it == pending_.end()) return;
+  Then then = std::move(it->second);
+  pending_.erase(it);
+  then(reply);
+  Done(peer);
+}
+
+// One request of the round came back; the last one closes the round.
+void AntiEntropy::Done(int peer) {
+  Round& round = rounds_[peer];
+  if (--round.outstanding > 0) return;
+  round.running = false;
+  PeerStats& stats = stats_[config_.replicas[peer].id];
+  stats.last_round_ms = net::WallMs();
+  ++stats.rounds;
+  stats.last_leaves_differing = round.leaves_differing;
+  stats.last_records_repaired = round.repaired;
+}
+
+void AntiEntropy::CompareLevel(int peer, int level,
+                               std::vector<uint32_t> indices) {
+  std::vector<std::string> args = {"LL.TREE", config_.replica_id,
+                                   std::to_string(level)};
+  for (uint32_t i : indices) args.push_back(std::to_string(i));
+  std::vector<std::string_view> views(args.begin(), args.end());
+  std::string command;
+  resp::AppendCommand(&command, views);
+  Request(peer, command, [this, peer, level, indices](net::PeerReply* reply) {
+    OnLevel(peer, level, indices, reply);
+  });
+}
+
+void AntiEntropy::OnLevel(int peer, int level,
+                          const std::vector<uint32_t>& indices,
+                          net::PeerReply* reply) {
+  if (!IsArray(reply) || reply->elements.size() != indices.size()) return;
+  cluster::MerkleTree& tree = trees_->TreeFor(peer);
+  std::vector<uint32_t> next;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    ++totals_.nodes_compared;
+    auto theirs = static_cast<uint64_t>(reply->elements[i].integer);
+    if (theirs == tree.Node(level, indices[i])) continue;
+    if (level == cluster::kMerkleDepth) {
+      ++rounds_[peer].leaves_differing;
+      next.push_back(indices[i]);
+      continue;
+    }
+    for (int c = 0; c < cluster::kMerkleFanout; ++c) {
+      next.push_back(cluster::MerkleTree::FirstChild(indices[i]) +
+                     static_cast<uint32_t>(c));
+    }
+  }
+  if (level < cluster::kMerkleDepth) {
+    if (!next.empty()) CompareLevel(peer, level + 1, std::move(next));
+    return;
+  }
+  for (uint32_t leaf : next) {
+    if (rounds_[peer].budget == 0) break;
+    FetchLeaf(peer, leaf);
+  }
+}
+
+void AntiEntropy::FetchLeaf(int peer, uint32_t leaf) {
+  std::string command;
+  resp::AppendCommand(&command,
+                      {"LL.LEAF", config_.replica_id, std::to_string(leaf)});
+  ++totals_.leaves_fetched;
+  Request(peer, command, [this, peer, leaf](net::PeerReply* reply) {
+    Reconcile(peer, leaf, reply);
+  });
+}
+
+void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
+  if (!IsArray(list) || list->elements.size() % 2 != 0) return;
+  // key -> version bytes; "" on one side means that side lacks the key.
+  std::map<std::string, std::pair<std::string, std::string>> both;
+  for (size_t i = 0; i + 1 < list->elements.size(); i += 2) {
+    both[list->elements[i].str].second = list->elements[i + 1].str;
+  }
+  totals_.keys_exchanged += list->elements.size() / 2;
+  cluster::Status listed =
+      ListLeaf(*group_commit_->store(), *group_commit_, *trees_, leaf, peer,
+               net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
+               [&](std::string_view key, std::string_view version) {
+                 both[std::string(key)].first.assign(version);
+               });
+  if (!listed.ok()) return;
+  Round& round = rounds_[peer];
+  for (const auto& [key, versions] : both) {
+    if (versions.first == versions.second) continue;
+    if (round.budget == 0) return;  // the rest waits for the next round
+    --round.budget;
+    ++round.repaired;
+    if (versions.first < versions.second) {
+      Pull(peer, key);
+    } else {
+      Push(peer, key);
+    }
+  }
+}
+
+void AntiEntropy::Pull(int peer, const std::string& key) {
+  std::string command;
+  resp::AppendCommand(&command, {"LL.GET", key});
+  Request(peer, command, [this, key](net::PeerReply* reply) {
+    if (reply == nullptr || reply->type != Type::kBulk) return;
+    auto record = cluster::ParseRecord(reply->str);
+    if (!record.ok() ||
+        cluster::IsPurgeable(*record, net::WallMs(),
+                             static_cast<uint64_t>(config_.gc_grace_ms))) {
+      return;
+    }
+    ++totals_.records_pulled;
+    apply_(key, reply->str);
+  });
+}
+
+void AntiEntropy::Push(int peer, const std::string& key) {
+  auto held = group_commit_->Lookup(DataKey(key));
+  if (!held.ok() || !held.value()) return;
+  std::string command;
+  resp::AppendCommand(&command, {"LL.PUT", key, *held.value()});
+  ++totals_.records_pushed;
+  Request(peer, command, [](net::PeerReply*) {});
+}
+
+void AntiEntropy::Close() {
+  if (closing_) return;
+  closing_ = true;
+  for (net::PeerLink*& link : links_) {
+    if (link) link->Close();
+    link = nullptr;
+  }
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_),
+           [](uv_handle_t* h) { delete static_cast<AntiEntropy*>(h->data); });
+}
+
+}  // namespace leaderless::replica

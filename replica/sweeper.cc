@@ -1,0 +1,92 @@
+#include "replica/sweeper.h"
+
+#include <algorithm>
+
+#include "protocol/cluster/record.h"
+#include "protocol/net/clock.h"
+#include "protocol/net/log.h"
+#include "replica/storage_keys.h"
+
+namespace leaderless::replica {
+namespace {
+
+constexpr uint64_t kTickMs = 100;
+
+}  // namespace
+
+Sweeper::Sweeper(const cluster::Config& config, uv_loop_t* loop,
+                 GroupCommit* group_commit, PeerTrees* trees)
+    : config_(config), group_commit_(group_commit), trees_(trees) {
+  uv_timer_init(loop, &timer_);
+  timer_.data = this;
+}
+
+Sweeper* Sweeper::Create(const cluster::Config& config, uv_loop_t* loop,
+                         GroupCommit* group_commit, PeerTrees* trees) {
+  auto* s = new Sweeper(config, loop, group_commit, trees);
+  uv_timer_start(
+      &s->timer_, [](uv_timer_t* t) { static_cast<Sweeper*>(t->data)->Tick(); },
+      kTickMs, kTickMs);
+  return s;
+}
+
+void Sweeper::Tick() {
+  size_t budget = std::max<size_t>(
+      1, static_cast<size_t>(config_.expiry_sweep_rate) * kTickMs / 1000);
+  uint64_t now = net::WallMs();
+  auto last =
+      group_commit_->store()->Scan(kDataFamily, cursor_, budget,
+                                   [&](std::string_view key, std::string_view) {
+                                     Visit(key, now);
+                                     return true;
+                                   });
+  if (!last.ok()) {
+    net::Log("expiry sweep failed: %s", last.status().message().c_str());
+    return;
+  }
+  cursor_ = std::move(last.value());
+  if (cursor_.empty()) {  // the pass reached the end
+    last_pass_ = current_;
+    current_ = Counts{};
+    ++passes_;
+  }
+}
+
+void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
+  // The overlay may hold a newer record than the store: act on that one.
+  auto held = group_commit_->Lookup(storage_key);
+  auto key = ParseDataKey(storage_key);
+  if (!held.ok() || !held.value() || !key) return;
+  const std::string& encoded = *held.value();
+  auto record = cluster::ParseRecord(encoded);
+  if (!record.ok()) return;
+  if (cluster::IsPurgeable(*record, now_ms,
+                           static_cast<uint64_t>(config_.gc_grace_ms))) {
+    auto removed = group_commit_->Remove(storage_key, encoded);
+    if (removed.ok() && removed.value()) {
+      trees_->Update(*key, record->version, std::nullopt);
+      ++purged_;
+    }
+  } else if (record->tombstone) {
+    // A tombstone with an expiry is an expired value turned into one.
+    ++(record->expire_at_ms != 0 ? current_.expired : current_.tombstones);
+  } else if (!record->IsLive(now_ms)) {
+    ++current_.expired;
+    // Same version, so the Merkle trees do not change.
+    cluster::Record tombstone;
+    tombstone.version = record->version;
+    tombstone.tombstone = true;
+    tombstone.expire_at_ms = record->expire_at_ms;
+    (void)group_commit_->Replace(storage_key, encoded,
+                                 cluster::EncodeRecord(tombstone));
+  } else {
+    ++current_.live;
+  }
+}
+
+void Sweeper::Close() {
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_),
+           [](uv_handle_t* h) { delete static_cast<Sweeper*>(h->data); });
+}
+
+}  // namespace leaderless::replica
