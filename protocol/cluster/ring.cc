@@ -4,13 +4,17 @@
 
 namespace leaderless::cluster {
 
-uint64_t RingHash(std::string_view bytes) {
+uint64_t RingHash(std::string_view bytes) { return RingHashOf({bytes}); }
+
+uint64_t RingHashOf(std::initializer_list<std::string_view> parts) {
   // FNV-1a over the bytes, then the splitmix64 finalizer: FNV alone leaves
   // short, similar keys ("key:1", "key:2") close together on the ring.
   uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
+  for (std::string_view part : parts) {
+    for (unsigned char c : part) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
   }
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;

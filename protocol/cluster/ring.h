@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,6 +12,9 @@ namespace leaderless::cluster {
 // The 64-bit hash that places keys and tokens on the ring. Frozen: every
 // process of a cluster must compute the same placement.
 uint64_t RingHash(std::string_view bytes);
+
+// RingHash of the concatenation of `parts`, without building it.
+uint64_t RingHashOf(std::initializer_list<std::string_view> parts);
 
 // Consistent hashing with virtual nodes. Each replica owns
 // `tokens_per_replica` points on a 64-bit ring; a key belongs to the first

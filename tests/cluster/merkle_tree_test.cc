@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "protocol/cluster/ring.h"
+
 namespace leaderless::cluster {
 namespace {
 
@@ -68,6 +70,14 @@ TEST(MerkleTreeTest, LeavesSpreadKeys) {
     leaves.insert(MerkleLeaf("key:" + std::to_string(i)));
   EXPECT_GT(leaves.size(), kMerkleLeaves * 9 / 10);
   for (uint32_t l : leaves) EXPECT_LT(l, kMerkleLeaves);
+}
+
+TEST(MerkleTreeTest, EntryHashIsTheRingHashOfKeyVersionAndLength) {
+  // Frozen: replicas of different builds must agree on every leaf.
+  std::string bytes = "key";
+  AppendVersion(&bytes, {7, 8, 9});
+  bytes += std::string("\x03\x00", 2);
+  EXPECT_EQ(EntryHash("key", {7, 8, 9}), RingHash(bytes));
 }
 
 TEST(MerkleTreeTest, EntryHashSeparatesKeyFromVersion) {
