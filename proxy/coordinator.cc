@@ -102,8 +102,9 @@ void Coordinator::Read(std::string_view key, DoneFn done) {
   std::string command;
   resp::AppendCommand(&command, {"LL.GET", key});
   const size_t n = static_cast<size_t>(config_.replication_factor);
+  auto walk = ring_.Walk(key);
   std::vector<uint16_t> targets = cluster::ChooseReadTargets(
-      ring_.Walk(key), n, config_.sloppy_quorum, Usable(command.size()));
+      walk, n, config_.sloppy_quorum, Usable(command.size()));
   int sent = static_cast<int>(targets.size());
   auto op = std::make_unique<Op>(false, true, sent, config_.read_quorum,
                                  std::move(done));
@@ -112,6 +113,8 @@ void Coordinator::Read(std::string_view key, DoneFn done) {
     return;
   }
   op->key.assign(key);
+  auto homes = walk.first(std::min(n, walk.size()));
+  op->homes.assign(homes.begin(), homes.end());
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
   for (uint16_t r : targets) {
@@ -167,7 +170,11 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   const auto replica = static_cast<uint16_t>(peer);
   std::erase(op.waiting, replica);
   using Type = net::PeerReply::Type;
-  Answer answer{replica, {}, {}};
+  Answer answer{
+      replica,
+      std::find(op.homes.begin(), op.homes.end(), replica) != op.homes.end(),
+      {},
+      {}};
   bool ok = reply != nullptr &&
             (reply->type == Type::kNil || reply->type == Type::kBulk);
   if (ok && reply->type == Type::kBulk) {
@@ -187,7 +194,9 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
     // A read already answered: an older late answer still gets repaired.
     if (op.replied && !op.is_write) {
       std::vector<uint16_t> stale = TakeStale(op);
-      if (!stale.empty()) SendRepair(op, op.newest.encoded(), stale, nullptr);
+      if (!stale.empty()) {
+        SendRepair(op, op.newest.encoded(), stale, 0, nullptr);
+      }
     }
   }
   Settle(op_id, op);
@@ -237,22 +246,42 @@ void Coordinator::Finish(Op& op, QuorumResult::Outcome outcome) {
 bool Coordinator::RepairBeforeReply(Op& op) {
   std::vector<uint16_t> stale = TakeStale(op);
   if (stale.empty()) return false;
-  if (config_.read_repair != cluster::ReadRepair::kBlocking) {
-    SendRepair(op, op.newest.encoded(), stale, nullptr);
+  const std::string newest = op.newest.encoded();
+  // Blocking: the reply waits until R replicas hold the newest version, so
+  // a later quorum read cannot return an older one. If the repair cannot
+  // get there in time, the read fails rather than break that promise.
+  int needed =
+      config_.read_repair == cluster::ReadRepair::kBlocking
+          ? std::min<int>(static_cast<int>(stale.size()),
+                          std::max(0, config_.read_quorum - Holders(op)))
+          : 0;
+  if (needed == 0) {
+    SendRepair(op, newest, stale, 0, nullptr);
     return false;
   }
-  // The reply waits for the repair: afterwards R replicas hold the newest
-  // version, so a later quorum read cannot return an older one. Whatever
-  // the repair's outcome, the reply is the newest record read.
   op.replied = true;
-  const std::string newest = op.newest.encoded();
   DoneFn done = std::move(op.done);
   auto reply =
       std::make_shared<QuorumResult>(ResultOf(op, QuorumResult::Outcome::kOk));
-  SendRepair(op, newest, stale, [done, reply](QuorumResult&&) mutable {
-    done(std::move(*reply));
-  });
+  int holders = Holders(op);
+  SendRepair(op, newest, stale, needed,
+             [done, reply, holders](QuorumResult&& repair) mutable {
+               if (!repair.ok()) {
+                 reply->outcome = QuorumResult::Outcome::kNoQuorum;
+                 reply->successes = holders + repair.successes;
+                 reply->record.clear();
+               }
+               done(std::move(*reply));
+             });
   return true;
+}
+
+int Coordinator::Holders(const Op& op) const {
+  int holders = 0;
+  for (const Answer& a : op.answers) {
+    holders += !op.newest.empty() && a.version == op.newest.version();
+  }
+  return holders;
 }
 
 std::vector<uint16_t> Coordinator::TakeStale(Op& op) {
@@ -262,7 +291,7 @@ std::vector<uint16_t> Coordinator::TakeStale(Op& op) {
   }
   const cluster::Version& newest = op.newest.version();
   for (Answer& a : op.answers) {
-    if (std::max(a.version, a.repaired_to) < newest) {
+    if (a.home && std::max(a.version, a.repaired_to) < newest) {
       stale.push_back(a.replica);
       a.repaired_to = newest;
     }
@@ -271,11 +300,15 @@ std::vector<uint16_t> Coordinator::TakeStale(Op& op) {
 }
 
 void Coordinator::SendRepair(const Op& op, std::string_view record,
-                             const std::vector<uint16_t>& stale, DoneFn done) {
+                             const std::vector<uint16_t>& stale, int needed,
+                             DoneFn done) {
   std::string command;
   resp::AppendCommand(&command, {"LL.PUT", op.key, record});
   int n = static_cast<int>(stale.size());
-  auto repair = std::make_unique<Op>(true, false, n, n, std::move(done));
+  // A background repair nobody waits for "needs" every ack only so that
+  // the op lives until they are all back.
+  auto repair = std::make_unique<Op>(true, false, n, needed > 0 ? needed : n,
+                                     std::move(done));
   repair->deadline_ms = op.deadline_ms;
   Op& ref = *repair;
   uint64_t id = Start(std::move(repair));

@@ -104,6 +104,7 @@ class Coordinator : public net::PeerLink::Listener {
  private:
   struct Answer {
     uint16_t replica;
+    bool home;                     // a home of the key, not a stand-in
     cluster::Version version;      // zero: it held nothing
     cluster::Version repaired_to;  // newest version sent to it by repair
   };
@@ -121,7 +122,8 @@ class Coordinator : public net::PeerLink::Listener {
     cluster::QuorumTracker tracker;
     int reachable;
     DoneFn done;
-    std::string key;  // reads, for read repair
+    std::string key;              // reads, for read repair
+    std::vector<uint16_t> homes;  // reads: the key's home replicas
     uint64_t deadline_ms = 0;
     bool replied = false;
     std::vector<uint16_t> waiting;  // replicas whose reply has not come back
@@ -136,14 +138,18 @@ class Coordinator : public net::PeerLink::Listener {
   QuorumResult ResultOf(Op& op, QuorumResult::Outcome outcome);
   // Read repair once a read reached R: true if the reply now waits for it.
   bool RepairBeforeReply(Op& op);
-  // The answered replicas of a read that hold an older record than the
-  // newest (and were not repaired to it yet); marks them repaired.
+  // The answered home replicas of a read that hold an older record than
+  // the newest (and were not repaired to it yet); marks them repaired.
+  // Stand-ins are left alone: what they hold for a key is a hint, and a
+  // plain write would make it their own data, out of handoff's reach.
   std::vector<uint16_t> TakeStale(Op& op);
+  // How many answers of a read hold its newest version.
+  int Holders(const Op& op) const;
   // Writes `record` (the read's newest) under the read's key to `stale`, as
-  // a background op whose `done` (may be empty) runs when it finishes, by
-  // the read's deadline.
+  // a background op that needs `needed` acks; `done` (may be empty) runs
+  // when it finishes, by the read's deadline.
   void SendRepair(const Op& op, std::string_view record,
-                  const std::vector<uint16_t>& stale, DoneFn done);
+                  const std::vector<uint16_t>& stale, int needed, DoneFn done);
   void OnDeadline(uint64_t op_id);
 
   const cluster::Config& config_;

@@ -111,17 +111,20 @@ void AntiEntropy::StartRounds() {
     if (links_[p] == nullptr || !links_[p]->connected() || rounds_[p].running) {
       continue;
     }
-    rounds_[p] = Round{true, 0, budget, 0, 0};
+    rounds_[p] = Round{};
+    rounds_[p].running = true;
+    rounds_[p].budget = budget;
     CompareLevel(static_cast<int>(p), 0, {0});
     if (rounds_[p].outstanding == 0) rounds_[p].running = false;
   }
 }
 
-void AntiEntropy::Request(int peer, const std::string& command, Then then) {
+bool AntiEntropy::Request(int peer, const std::string& command, Then then) {
   uint64_t id = next_op_id_++;
-  if (!links_[peer]->Send(command, id)) return;  // retried next round
+  if (!links_[peer]->Send(command, id)) return false;  // next round retries
   pending_.emplace(id, std::move(then));
   ++rounds_[peer].outstanding;
+  return true;
 }
 
 void AntiEntropy::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
@@ -182,20 +185,28 @@ void AntiEntropy::OnLevel(int peer, int level,
     if (!next.empty()) CompareLevel(peer, level + 1, std::move(next));
     return;
   }
-  for (uint32_t leaf : next) {
-    if (rounds_[peer].budget == 0) break;
-    FetchLeaf(peer, leaf);
-  }
+  rounds_[peer].leaves = std::move(next);
+  FetchLeaves(peer);
 }
 
-void AntiEntropy::FetchLeaf(int peer, uint32_t leaf) {
-  std::string command;
-  resp::AppendCommand(&command,
-                      {"LL.LEAF", config_.replica_id, std::to_string(leaf)});
-  ++totals_.leaves_fetched;
-  Request(peer, command, [this, peer, leaf](net::PeerReply* reply) {
-    Reconcile(peer, leaf, reply);
-  });
+void AntiEntropy::FetchLeaves(int peer) {
+  constexpr int kLeavesInFlight = 4;
+  Round& round = rounds_[peer];
+  while (round.budget > 0 && round.next_leaf < round.leaves.size() &&
+         round.leaves_in_flight < kLeavesInFlight) {
+    uint32_t leaf = round.leaves[round.next_leaf++];
+    std::string command;
+    resp::AppendCommand(&command,
+                        {"LL.LEAF", config_.replica_id, std::to_string(leaf)});
+    bool sent = Request(peer, command, [this, peer, leaf](net::PeerReply* r) {
+      --rounds_[peer].leaves_in_flight;
+      Reconcile(peer, leaf, r);
+      FetchLeaves(peer);
+    });
+    if (!sent) return;
+    ++totals_.leaves_fetched;
+    ++round.leaves_in_flight;
+  }
 }
 
 void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {

@@ -72,17 +72,24 @@ class AntiEntropy : public net::PeerLink::Listener {
     size_t budget = 0;    // records this round may still move
     uint64_t leaves_differing = 0;
     uint64_t repaired = 0;
+    std::vector<uint32_t> leaves;  // differing leaves, fetched in turn
+    size_t next_leaf = 0;
+    int leaves_in_flight = 0;
   };
 
   AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
               GroupCommit* group_commit, PeerTrees* trees, ApplyFn apply);
   void StartRounds();
-  void Request(int peer, const std::string& command, Then then);
+  // Sends `command` to `peer`; `then` runs with its reply (nullptr if the
+  // link failed). False if it could not be sent.
+  bool Request(int peer, const std::string& command, Then then);
   void Done(int peer);
   void CompareLevel(int peer, int level, std::vector<uint32_t> indices);
   void OnLevel(int peer, int level, const std::vector<uint32_t>& indices,
                net::PeerReply* reply);
-  void FetchLeaf(int peer, uint32_t leaf);
+  // Fetches the next differing leaves while the round has budget left, a
+  // few at a time, so the work of a round follows its budget.
+  void FetchLeaves(int peer);
   void Reconcile(int peer, uint32_t leaf, net::PeerReply* list);
   void Pull(int peer, const std::string& key);
   void Push(int peer, const std::string& key);

@@ -14,6 +14,7 @@
 #include "protocol/cluster/config.h"
 #include "protocol/cluster/status.h"
 #include "replica/record_store.h"
+#include "replica/string_hash.h"
 
 namespace leaderless::replica {
 
@@ -85,12 +86,6 @@ class GroupCommit {
     std::vector<std::pair<std::string, std::string>> keys;  // key, version
     std::vector<uint64_t> tokens;
     cluster::Status status;
-  };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const {
-      return std::hash<std::string_view>()(s);
-    }
   };
 
   void FlushOpen();

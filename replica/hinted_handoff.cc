@@ -126,6 +126,7 @@ void HintedHandoff::Send(size_t home, std::string_view storage_key,
     }
     return;
   }
+  if (sending_.count(storage_key) != 0) return;  // its ack is on the way
   auto parts = ParseHintKey(storage_key);
   std::string command;
   resp::AppendCommand(&command, {"LL.PUT", parts->key, record});
@@ -133,6 +134,7 @@ void HintedHandoff::Send(size_t home, std::string_view storage_key,
   if (homes_[home].link->Send(command, id)) {
     in_flight_.emplace(
         id, InFlight{home, std::string(storage_key), std::string(record)});
+    sending_.emplace(storage_key);
   }
 }
 
@@ -141,6 +143,7 @@ void HintedHandoff::OnPeerReply(uint64_t op_id, int, net::PeerReply* reply) {
   if (it == in_flight_.end()) return;
   InFlight done = std::move(it->second);
   in_flight_.erase(it);
+  sending_.erase(done.storage_key);
   if (reply == nullptr || reply->type == net::PeerReply::Type::kError) {
     return;  // the next pass resends it
   }

@@ -6,12 +6,14 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/peer_link.h"
 #include "replica/group_commit.h"
 #include "replica/record_store.h"
+#include "replica/string_hash.h"
 
 namespace leaderless::replica {
 
@@ -79,6 +81,8 @@ class HintedHandoff : public net::PeerLink::Listener {
   std::vector<Home> homes_;  // every replica but this one
   std::map<std::string, HomeStats> stats_;
   std::unordered_map<uint64_t, InFlight> in_flight_;
+  // Storage keys of in_flight_, so a new pass does not send them again.
+  std::unordered_set<std::string, StringHash, std::equal_to<>> sending_;
   uint64_t next_op_id_ = 1;
   bool closing_ = false;
 };

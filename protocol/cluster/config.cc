@@ -754,6 +754,12 @@ Status ValidateForReplica(const Config& config) {
     return Invalid("'replica-id' " + config.replica_id +
                    " does not name a 'replica' line");
   }
+  // A hint older than a purged tombstone would bring back what it deleted.
+  if (config.hint_window_ms >= config.gc_grace_ms) {
+    return Invalid("'hint-window-ms' " + std::to_string(config.hint_window_ms) +
+                   " must be shorter than 'gc-grace-ms' " +
+                   std::to_string(config.gc_grace_ms));
+  }
   return Status::OK();
 }
 

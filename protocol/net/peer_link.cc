@@ -228,6 +228,7 @@ void PeerLink::OnConnect(const redisAsyncContext* ac, int status) noexcept {
 
 void PeerLink::OnProbeReply(bool answered) {
   if (!answered || connected_ || ac_ == nullptr) return;
+  last_reply_ms_ = uv_now(loop_);
   uv_timer_stop(&timer_);
   connected_ = true;
   backoff_ms_ = 0;
@@ -311,7 +312,10 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
   std::unique_ptr<Ticket> ticket(static_cast<Ticket*>(privdata));
   PeerLink* link = ticket->link;
   if (ticket->bytes == 0) {
-    link->OnProbeReply(reply != nullptr);
+    // Only PONG: a peer answering errors (e.g. too many clients) is not up.
+    auto* r = static_cast<const redisReply*>(reply);
+    link->OnProbeReply(r != nullptr && r->type == REDIS_REPLY_STATUS &&
+                       std::string_view(r->str, r->len) == "PONG");
     return;
   }
   --link->in_flight_;
@@ -321,6 +325,7 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
     return;
   }
   link->consecutive_timeouts_ = 0;
+  link->last_reply_ms_ = uv_now(link->loop_);
   PeerReply copy = CopyReply(static_cast<const redisReply*>(reply));
   // Moved from by the listener if it wants the strings.
   link->listener_->OnPeerReply(ticket->op_id, link->peer_, &copy);

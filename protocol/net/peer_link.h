@@ -33,8 +33,11 @@ struct PeerLinkOptions {
   // A new connection counts as up only once the peer answers a PING within
   // this time: a hung peer whose kernel still accepts connections is not up.
   uint64_t probe_timeout_ms = 1000;
-  // This many request timeouts in a row, with no reply between them, and
-  // the connection is dropped and probed again: the peer hangs.
+  // The peer hangs when this many request timeouts, each in a different
+  // probe_timeout_ms window and with no reply at all in the window before
+  // it, pass in a row: the connection is dropped and probed again. A busy
+  // peer that still answers something is never dropped for being slow, and
+  // a burst of timeouts expiring together counts once.
   int max_consecutive_timeouts = 3;
 };
 
@@ -120,6 +123,8 @@ class PeerLink {
   uint64_t refused_ = 0;
   uint64_t backoff_ms_ = 0;
   int consecutive_timeouts_ = 0;
+  uint64_t last_reply_ms_ = 0;    // loop time of the last reply (or connect)
+  uint64_t last_timeout_ms_ = 0;  // loop time of the last counted timeout
 };
 
 }  // namespace leaderless::net
