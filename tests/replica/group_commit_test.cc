@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "protocol/cluster/record.h"
 
@@ -51,10 +53,15 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
     std::filesystem::remove_all(dir_);
   }
 
-  // Runs the loop until `n` writes completed (the check phase commits).
+  // Runs the loop until `n` writes completed (the check phase commits; an
+  // fsync on the worker thread may take long on a loaded machine, so the
+  // deadline is generous and in wall time, not in loop turns).
   void RunUntilDone(size_t n) {
-    for (int i = 0; i < 10000 && done_.size() < n; ++i) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (done_.size() < n && std::chrono::steady_clock::now() < deadline) {
       uv_run(&loop_, UV_RUN_NOWAIT);
+      if (done_.size() < n)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     ASSERT_EQ(done_.size(), n);
   }
