@@ -14,9 +14,15 @@ ProxyServer::ProxyServer(const cluster::Config& config, uv_loop_t* loop)
       coordinator_(config, loop),
       start_ms_(uv_now(loop)) {
   AddConnectionCommands(commands_);
+  AddAuthCommand(commands_);
+  AddHelloCommand(commands_);
+  AddClientCommand(commands_);
+  AddCommandCommand(commands_);
   AddServerCommands(commands_);
-  AddStringCommands(commands_);
-  AddKeyspaceCommands(commands_);
+  AddInfoCommand(commands_);
+  AddConfigCommand(commands_);
+  AddStringCommands(commands_.table());
+  AddKeyspaceCommands(commands_.table());
 }
 
 cluster::Status ProxyServer::Start() {
@@ -26,7 +32,8 @@ cluster::Status ProxyServer::Start() {
       static_cast<size_t>(config_.client_query_buffer_limit);
   limits.output_buffer_limit =
       static_cast<size_t>(config_.client_output_buffer_limit);
-  limits.parser.max_bulk_len = config_.proto_max_bulk_len;
+  // Every connection starts with the limits of a client not logged in yet.
+  limits.parser = ParserLimitsFor(AuthenticatedByDefault());
   auto server =
       net::Server::Create(loop_, config_.bind, config_.port, this, limits);
   if (!server.ok()) return server.status();
@@ -39,15 +46,62 @@ void ProxyServer::Stop() {
   coordinator_.Close();
 }
 
+// Redis's order: unknown command and arity errors first, then the
+// authentication gate (only commands flagged no_auth pass it), then the
+// command. Rejected requests do not count as processed commands.
 void ProxyServer::OnRequest(net::Session& session, Argv argv) {
-  ++commands_processed_;
+  ClientState& client = Client(session);
+  client.last_active_ms = now_ms();
+  ResolvedCommand command;
   std::string error;
-  const auto* spec = commands_.Lookup(argv, &error);
-  if (spec == nullptr) {
-    resp::ReplyWriter(&session.Reply(), session.protocol()).Error(error);
+  if (!commands_.Resolve(argv, &command, &error)) {
+    client.last_command = "NULL";
+    ReplyNow(session).Error(error);
     return;
   }
-  spec->handler(*this, session, argv);
+  client.last_command = command.name;
+  if (!client.authenticated && !HasFlag(*command.meta, "no_auth")) {
+    ReplyNow(session).Error("NOAUTH Authentication required.");
+    return;
+  }
+  ++commands_processed_;
+  ops_.Count(now_ms());
+  command.handler(*this, session, argv);
+}
+
+void ProxyServer::OnSessionClosed(net::Session& session) {
+  clients_.erase(session.id());
+}
+
+ClientState& ProxyServer::Client(net::Session& session) {
+  if (session.state() != nullptr) {
+    // Only this class sets session states, and always a ClientState.
+    return *static_cast<ClientState*>(session.state());
+  }
+  auto state = std::make_unique<ClientState>();
+  state->authenticated = AuthenticatedByDefault();
+  state->created_ms = now_ms();
+  ClientState& client = *state;
+  session.set_state(std::move(state));
+  clients_[session.id()] = &session;
+  return client;
+}
+
+void ProxyServer::SetAuthenticated(net::Session& session, bool authenticated) {
+  Client(session).authenticated = authenticated;
+  session.parser().set_limits(ParserLimitsFor(authenticated));
+}
+
+std::string ProxyServer::ListenAddress() const {
+  const int port = server_ != nullptr ? server_->port() : config_.port;
+  return config_.bind + ":" + std::to_string(port);
+}
+
+resp::ParserLimits ProxyServer::ParserLimitsFor(bool authenticated) const {
+  resp::ParserLimits limits;
+  limits.max_bulk_len = config_.proto_max_bulk_len;
+  limits.unauthenticated = !authenticated;
+  return limits;
 }
 
 }  // namespace leaderless::proxy

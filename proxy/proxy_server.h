@@ -2,7 +2,8 @@
 
 #include <uv.h>
 
-#include <span>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -10,14 +11,18 @@
 #include "protocol/net/server.h"
 #include "protocol/resp/command_table.h"
 #include "protocol/resp/reply_writer.h"
+#include "protocol/resp/request_parser.h"
+#include "proxy/client_state.h"
+#include "proxy/command_set.h"
 #include "proxy/coordinator.h"
+#include "proxy/ops_meter.h"
 
 namespace leaderless::proxy {
 
-class ProxyServer;
-using Argv = std::span<const std::string_view>;
-using CommandFn = void (*)(ProxyServer& proxy, net::Session& session,
-                           Argv argv);
+// The Redis version the proxy presents itself as (HELLO's version, INFO's
+// redis_version): the release whose replies it reproduces. Clients pick
+// features by it, so it must not claim more than the proxy does.
+inline constexpr char kRedisVersion[] = "7.0.15";
 
 // A reply the command will write later, once its quorum ops are done. Holds
 // no pointer to the session, which may close meanwhile.
@@ -41,8 +46,9 @@ class LaterReply {
   int protocol_;
 };
 
-// The proxy's request handler: looks the command up in the table (unknown
-// commands and arity errors are answered there) and runs it.
+// The proxy's request handler: resolves the command (unknown commands,
+// unknown subcommands and arity errors are answered there), applies the
+// authentication gate of `requirepass`, and runs the command.
 class ProxyServer : public net::RequestHandler {
  public:
   ProxyServer(const cluster::Config& config, uv_loop_t* loop);
@@ -52,30 +58,58 @@ class ProxyServer : public net::RequestHandler {
   void Stop();
 
   void OnRequest(net::Session& session, Argv argv) override;
+  void OnSessionClosed(net::Session& session) override;
 
   Coordinator& coordinator() { return coordinator_; }
   net::Server* server() { return server_; }
   const cluster::Config& config() const { return config_; }
-  uint64_t uptime_ms() const { return uv_now(loop_) - start_ms_; }
+  const CommandSet& commands() const { return commands_; }
+  uint64_t now_ms() const { return uv_now(loop_); }
+  uint64_t uptime_ms() const { return now_ms() - start_ms_; }
   uint64_t commands_processed() const { return commands_processed_; }
+  uint64_t ops_per_sec() const { return ops_.PerSecond(now_ms()); }
   LaterReply Later(net::Session& session) {
     return LaterReply(server_, session);
   }
 
+  // The state of `session`'s client, created on its first request.
+  ClientState& Client(net::Session& session);
+  // Every client that sent a request and is still connected, by id (the
+  // order Redis's CLIENT LIST uses). Sessions stay valid while listed.
+  const std::map<uint64_t, net::Session*>& clients() const { return clients_; }
+  // Logs the client in or out; a client that is not logged in gets Redis's
+  // stricter parser limits (see ParserLimits::unauthenticated).
+  void SetAuthenticated(net::Session& session, bool authenticated);
+  // How a new or RESET connection starts: logged in unless a password is set.
+  bool AuthenticatedByDefault() const { return config_.requirepass.empty(); }
+  // "host:port" the proxy listens on (CLIENT LIST's laddr).
+  std::string ListenAddress() const;
+
  private:
+  resp::ParserLimits ParserLimitsFor(bool authenticated) const;
+
   const cluster::Config& config_;
   uv_loop_t* loop_;
   Coordinator coordinator_;
   net::Server* server_ = nullptr;  // frees itself after Close()
-  resp::CommandTable<CommandFn> commands_;
+  CommandSet commands_;
+  std::map<uint64_t, net::Session*> clients_;
   uint64_t start_ms_;
   uint64_t commands_processed_ = 0;
+  OpsMeter ops_;
 };
 
 // Command families, each in its own file.
-void AddConnectionCommands(resp::CommandTable<CommandFn>& table);
-void AddServerCommands(resp::CommandTable<CommandFn>& table);
-void AddStringCommands(resp::CommandTable<CommandFn>& table);
-void AddKeyspaceCommands(resp::CommandTable<CommandFn>& table);
+void AddConnectionCommands(
+    CommandSet& commands);                     // PING ECHO QUIT SELECT RESET
+void AddAuthCommand(CommandSet& commands);     // AUTH
+void AddHelloCommand(CommandSet& commands);    // HELLO
+void AddClientCommand(CommandSet& commands);   // CLIENT
+void AddCommandCommand(CommandSet& commands);  // COMMAND
+void AddServerCommands(CommandSet& commands);  // TIME
+void AddInfoCommand(CommandSet& commands);     // INFO
+void AddConfigCommand(CommandSet& commands);   // CONFIG
+void AddStringCommands(CommandTable& table);
+void AddKeyspaceCommands(CommandTable& table);
 
 }  // namespace leaderless::proxy

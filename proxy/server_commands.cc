@@ -1,10 +1,28 @@
-// Commands about the server: answered by the proxy, some with the cluster's
-// view (INFO's # Cluster section).
+// Commands about the server that need no state of their own: TIME.
+
+#include <uv.h>
 
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {
+namespace {
 
-void AddServerCommands(resp::CommandTable<CommandFn>&) {}
+// The proxy's wall clock: [seconds, microseconds], both as bulk strings.
+void Time(ProxyServer&, net::Session& s, Argv) {
+  uv_timeval64_t now;
+  uv_gettimeofday(&now);
+  resp::ReplyWriter out = ReplyNow(s);
+  out.ArrayHeader(2);
+  out.Bulk(std::to_string(now.tv_sec));
+  out.Bulk(std::to_string(now.tv_usec));
+}
+
+}  // namespace
+
+void AddServerCommands(CommandSet& commands) {
+  commands.table().Add(
+      "time", 1, &Time,
+      {.flags = {"loading", "stale", "fast"}, .categories = {"@fast"}});
+}
 
 }  // namespace leaderless::proxy

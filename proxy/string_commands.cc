@@ -1,187 +1,250 @@
-// String and keyspace commands. Each is a quorum read or a quorum write per
-// key (see coordinator.h); replies and errors are Redis 7's.
+// String commands that get and set whole values: GET, SET and its variants,
+// GETDEL, GETEX, MGET, MSET, MSETNX. Replies and errors are Redis 7.0's.
+// A command that only reads, or only writes, is one quorum op per key; one
+// whose outcome depends on the current value (SET NX/XX/GET/KEEPTTL,
+// SETNX, GETSET, GETDEL, GETEX with options, MSETNX) is a read-modify-write
+// holding its keys (record_ops.h, key_locks.h).
 
-#include "protocol/cluster/record.h"
 #include "proxy/args.h"
+#include "proxy/command_families.h"
+#include "proxy/expire_options.h"
 #include "proxy/gather.h"
-#include "proxy/proxy_server.h"
+#include "proxy/key_command.h"
+#include "proxy/record_ops.h"
 
 namespace leaderless::proxy {
 namespace {
 
-// The live value of a read's newest record, or nullptr (absent, deleted or
-// expired).
-std::optional<std::string_view> LiveValue(const QuorumResult& r,
-                                          uint64_t now_ms) {
-  if (r.record.empty()) return std::nullopt;
-  auto view = cluster::ParseRecord(r.record);
-  if (!view.ok() || !view->IsLive(now_ms)) return std::nullopt;
-  return view->value;
-}
-
-bool WasLive(const QuorumResult& r, uint64_t now_ms) {
-  return LiveValue(r, now_ms).has_value();
-}
-
-void Get(ProxyServer& proxy, net::Session& s, Argv argv) {
-  LaterReply later = proxy.Later(s);
-  Coordinator& c = proxy.coordinator();
-  c.Read(argv[1], [later, &c](QuorumResult&& r) {
-    if (!r.ok()) return later.Error(r.Error());
-    std::string out;
-    resp::ReplyWriter w(&out, later.protocol());
-    if (auto value = LiveValue(r, c.WallMs())) {
-      w.Bulk(*value);
-    } else {
-      w.Null();
-    }
-    later.Send(std::move(out));
-  });
-}
-
-// SET key value [EX seconds | PX milliseconds]. The remaining options of
-// Redis 7's SET need a read before the write.
-void Set(ProxyServer& proxy, net::Session& s, Argv argv) {
-  Coordinator& c = proxy.coordinator();
-  cluster::Record record;
-  for (size_t i = 3; i < argv.size(); ++i) {
-    bool ex = ArgIs(argv[i], "ex"), px = ArgIs(argv[i], "px");
-    if ((!ex && !px) || i + 1 >= argv.size() || record.expire_at_ms != 0) {
-      resp::ReplyWriter(&s.Reply(), s.protocol()).Error(kSyntaxError);
-      return;
-    }
-    std::optional<int64_t> n = ParseInt64(argv[++i]);
-    if (!n) {
-      resp::ReplyWriter(&s.Reply(), s.protocol()).Error(kNotInteger);
-      return;
-    }
-    int64_t ms = ex ? *n * 1000 : *n;
-    if (*n <= 0 || (ex && *n > INT64_MAX / 1000) ||
-        ms > INT64_MAX - static_cast<int64_t>(c.WallMs())) {
-      resp::ReplyWriter(&s.Reply(), s.protocol())
-          .Error("ERR invalid expire time in 'set' command");
-      return;
-    }
-    record.expire_at_ms = c.WallMs() + static_cast<uint64_t>(ms);
+void ReplyValue(const cluster::RecordView* live, uint64_t,
+                resp::ReplyWriter& w) {
+  if (live) {
+    w.Bulk(live->value);
+  } else {
+    w.Null();
   }
-  record.version = c.NextVersion();
-  record.value.assign(argv[2]);
-  LaterReply later = proxy.Later(s);
-  c.Write(argv[1], record, [later](QuorumResult&& r) {
-    if (!r.ok()) return later.Error(r.Error());
-    std::string out;
-    resp::ReplyWriter(&out, later.protocol()).SimpleString("OK");
-    later.Send(std::move(out));
-  });
 }
 
-// DEL writes a tombstone per key; a key counts as removed when the newest
-// record the acknowledging replicas held before was live.
-void Del(ProxyServer& proxy, net::Session& s, Argv argv) {
-  Coordinator& c = proxy.coordinator();
-  LaterReply later = proxy.Later(s);
-  Argv keys = argv.subspan(1);
-  Gather(
-      keys.size(),
-      [&](size_t i, Coordinator::DoneFn cb) {
-        cluster::Record tombstone;
-        tombstone.tombstone = true;
-        tombstone.version = c.NextVersion();
-        c.Write(keys[i], tombstone, std::move(cb));
-      },
-      [later, &c](std::vector<QuorumResult>& results) {
-        if (const QuorumResult* f = FirstFailure(results)) {
-          return later.Error(f->Error());
-        }
-        int64_t removed = 0;
-        for (const auto& r : results) removed += WasLive(r, c.WallMs());
-        std::string out;
-        resp::ReplyWriter(&out, later.protocol()).Integer(removed);
-        later.Send(std::move(out));
+void Get(KeyCall& call) { ReadKey(call, call.argv[1], &ReplyValue); }
+
+// What a SET-like command answers when it sets and when NX/XX stop it.
+enum class SetReplies {
+  kOkOrNull,   // SET: +OK / null
+  kOneOrZero,  // SETNX: 1 / 0
+};
+
+// The read-modify-write part of SET: the decision once the current record
+// is known, as Redis's setGenericCommand.
+struct SetPlan {
+  unsigned flags;
+  uint64_t expire_at_ms;  // 0: none
+  SetReplies replies;
+  std::string value;
+
+  std::optional<cluster::Record> Decide(const cluster::RecordView* live,
+                                        resp::ReplyWriter& w) {
+    bool get = flags & kSetGet;  // GET replies the old value, nothing else
+    if (get) ReplyValue(live, 0, w);
+    bool one_or_zero = replies == SetReplies::kOneOrZero;
+    if (((flags & kSetNx) && live) || ((flags & kSetXx) && !live)) {
+      if (!get) one_or_zero ? w.Integer(0) : w.Null();
+      return std::nullopt;
+    }
+    if (!get) one_or_zero ? w.Integer(1) : w.SimpleString("OK");
+    if (flags & kKeepTtl) return KeepingTtl(live, std::move(value));
+    return ValueRecord(std::move(value), expire_at_ms);
+  }
+};
+
+// SET and its variants: `value` under argv[1] with `options`. `command`
+// names the command in errors. A SET with no option but a time writes
+// without reading.
+void SetGeneric(KeyCall& call, std::string_view value,
+                const StringOptions& options, std::string_view command,
+                SetReplies replies) {
+  Coordinator& c = call.proxy.coordinator();
+  uint64_t expire_at = 0;
+  if (options.flags & kAnyExpire) {
+    auto at =
+        StringExpireAt(options.flags, options.expire, c.WallMs(), command);
+    if (!at.ok()) return call.reply.Error(at.status().message());
+    expire_at = *at;
+  }
+  if (!(options.flags & (kSetNx | kSetXx | kSetGet | kKeepTtl))) {
+    return WriteKey(call, call.argv[1],
+                    ValueRecord(std::string(value), expire_at));
+  }
+  SetPlan plan{options.flags, expire_at, replies, std::string(value)};
+  ReadModifyWrite(
+      call, call.argv[1],
+      [plan = std::move(plan)](const cluster::RecordView* live, uint64_t,
+                               resp::ReplyWriter& w) mutable {
+        return plan.Decide(live, w);
       });
 }
 
-// Reads every key given; `reply` turns the results into the reply.
-void ReadKeys(ProxyServer& proxy, net::Session& s, Argv keys,
-              void (*reply)(resp::ReplyWriter&, std::vector<QuorumResult>&,
-                            uint64_t now_ms)) {
-  Coordinator& c = proxy.coordinator();
-  LaterReply later = proxy.Later(s);
-  Gather(
-      keys.size(),
-      [&](size_t i, Coordinator::DoneFn cb) { c.Read(keys[i], std::move(cb)); },
-      [later, &c, reply](std::vector<QuorumResult>& results) {
-        if (const QuorumResult* f = FirstFailure(results)) {
-          return later.Error(f->Error());
-        }
-        std::string out;
-        resp::ReplyWriter w(&out, later.protocol());
-        reply(w, results, c.WallMs());
-        later.Send(std::move(out));
+void Set(KeyCall& call) {
+  auto options = ParseStringOptions(call.argv.subspan(3), StringCommand::kSet);
+  if (!options) return call.reply.Error(kSyntaxError);
+  SetGeneric(call, call.argv[2], *options, "set", SetReplies::kOkOrNull);
+}
+
+void SetNx(KeyCall& call) {
+  SetGeneric(call, call.argv[2], {kSetNx, {}}, "setnx", SetReplies::kOneOrZero);
+}
+
+void SetEx(KeyCall& call) {
+  SetGeneric(call, call.argv[3], {kEx, call.argv[2]}, "setex",
+             SetReplies::kOkOrNull);
+}
+
+void PSetEx(KeyCall& call) {
+  SetGeneric(call, call.argv[3], {kPx, call.argv[2]}, "psetex",
+             SetReplies::kOkOrNull);
+}
+
+void GetSet(KeyCall& call) {
+  SetGeneric(call, call.argv[2], {kSetGet, {}}, "getset",
+             SetReplies::kOkOrNull);
+}
+
+void GetDel(KeyCall& call) {
+  ReadModifyWrite(call, call.argv[1],
+                  [](const cluster::RecordView* live, uint64_t,
+                     resp::ReplyWriter& w) -> std::optional<cluster::Record> {
+                    ReplyValue(live, 0, w);
+                    if (!live) return std::nullopt;
+                    return Tombstone();
+                  });
+}
+
+// GETEX with an option, once the key's record is known. As in Redis, the
+// time is checked only if the key exists, and a past EXAT/PXAT deletes it.
+std::optional<cluster::Record> GetExDecide(unsigned flags,
+                                           std::string_view time_arg,
+                                           const cluster::RecordView* live,
+                                           uint64_t now, resp::ReplyWriter& w) {
+  if (!live) {
+    w.Null();
+    return std::nullopt;
+  }
+  uint64_t expire_at = 0;  // PERSIST
+  if (flags & kAnyExpire) {
+    auto at = StringExpireAt(flags, time_arg, now, "getex");
+    if (!at.ok()) {
+      w.Error(at.status().message());
+      return std::nullopt;
+    }
+    expire_at = *at;
+  } else if (live->expire_at_ms == 0) {
+    w.Bulk(live->value);
+    return std::nullopt;  // PERSIST without an expiry: nothing to change
+  }
+  w.Bulk(live->value);
+  if (expire_at != 0 && expire_at <= now) return Tombstone();
+  return ValueRecord(std::string(live->value), expire_at);
+}
+
+void GetEx(KeyCall& call) {
+  auto options =
+      ParseStringOptions(call.argv.subspan(2), StringCommand::kGetEx);
+  if (!options) return call.reply.Error(kSyntaxError);
+  if (options->flags == 0) return ReadKey(call, call.argv[1], &ReplyValue);
+  ReadModifyWrite(
+      call, call.argv[1],
+      [flags = options->flags, time = std::string(options->expire)](
+          const cluster::RecordView* live, uint64_t now, resp::ReplyWriter& w) {
+        return GetExDecide(flags, time, live, now, w);
       });
 }
 
-void Exists(ProxyServer& proxy, net::Session& s, Argv argv) {
-  ReadKeys(proxy, s, argv.subspan(1),
-           [](resp::ReplyWriter& w, std::vector<QuorumResult>& results,
-              uint64_t now) {
-             int64_t n = 0;
-             for (const auto& r : results) n += WasLive(r, now);
-             w.Integer(n);
-           });
-}
-
-void MGet(ProxyServer& proxy, net::Session& s, Argv argv) {
-  ReadKeys(proxy, s, argv.subspan(1),
-           [](resp::ReplyWriter& w, std::vector<QuorumResult>& results,
-              uint64_t now) {
-             w.ArrayHeader(results.size());
-             for (const auto& r : results) {
-               if (auto value = LiveValue(r, now)) {
-                 w.Bulk(*value);
-               } else {
-                 w.Null();
-               }
+void MGet(KeyCall& call) {
+  ReadEach(call, call.argv.subspan(1),
+           [](const std::vector<QuorumResult>& reads, uint64_t now,
+              resp::ReplyWriter& w) {
+             w.ArrayHeader(reads.size());
+             for (const QuorumResult& r : reads) {
+               auto live = LiveRecord(r, now);
+               ReplyValue(live ? &*live : nullptr, now, w);
              }
            });
 }
 
+// The i-th key and value of MSET/MSETNX's arguments, as a record to write.
+KeyRecord PairRecord(Argv argv, size_t i) {
+  return KeyRecord{argv[1 + 2 * i], ValueRecord(std::string(argv[2 + 2 * i]))};
+}
+
 // MSET is one quorum write per key, not atomic across keys: a failure
 // leaves the keys written before it.
-void MSet(ProxyServer& proxy, net::Session& s, Argv argv) {
-  if (argv.size() % 2 == 0) {
-    resp::ReplyWriter(&s.Reply(), s.protocol()).Error(resp::ArityError("mset"));
-    return;
+void MSet(KeyCall& call) {
+  if (call.argv.size() % 2 == 0) {
+    return call.reply.Error(resp::ArityError("mset"));
   }
-  Coordinator& c = proxy.coordinator();
-  LaterReply later = proxy.Later(s);
+  Argv argv = call.argv;
+  WriteEach(
+      call.proxy.coordinator(), argv.size() / 2,
+      [argv](size_t i) { return PairRecord(argv, i); },
+      [reply = call.reply](std::vector<QuorumResult>& writes) {
+        AnswerAll(reply, writes,
+                  [](resp::ReplyWriter& w) { w.SimpleString("OK"); });
+      });
+}
+
+// MSETNX reads every key, holding them all, and writes them only if none
+// exists.
+void MSetNx(KeyCall& call) {
+  if (call.argv.size() % 2 == 0) {
+    return call.reply.Error(resp::ArityError("msetnx"));
+  }
+  Coordinator& c = call.proxy.coordinator();
+  auto owned = std::make_shared<OwnedArgv>(call.argv);
+  size_t pairs = call.argv.size() / 2;
   Gather(
-      argv.size() / 2,
+      pairs,
       [&](size_t i, Coordinator::DoneFn cb) {
-        cluster::Record record;
-        record.version = c.NextVersion();
-        record.value.assign(argv[2 + 2 * i]);
-        c.Write(argv[1 + 2 * i], record, std::move(cb));
+        c.Read(call.argv[1 + 2 * i], std::move(cb));
       },
-      [later](std::vector<QuorumResult>& results) {
-        if (const QuorumResult* f = FirstFailure(results)) {
-          return later.Error(f->Error());
+      [&c, reply = call.reply, hold = call.hold, owned,
+       pairs](std::vector<QuorumResult>& reads) {
+        if (const QuorumResult* failed = FirstFailure(reads)) {
+          return reply.Error(failed->Error());
         }
-        std::string out;
-        resp::ReplyWriter(&out, later.protocol()).SimpleString("OK");
-        later.Send(std::move(out));
+        if (CountLive(reads, c.WallMs()) > 0) {
+          return Answer(reply, [](resp::ReplyWriter& w) { w.Integer(0); });
+        }
+        WriteEach(
+            c, pairs, [&](size_t i) { return PairRecord(owned->view(), i); },
+            [reply, hold](std::vector<QuorumResult>& writes) {
+              AnswerAll(reply, writes,
+                        [](resp::ReplyWriter& w) { w.Integer(1); });
+            });
       });
 }
 
 }  // namespace
 
-void AddStringCommands(resp::CommandTable<CommandFn>& table) {
-  table.Add("get", 2, &Get);
-  table.Add("set", -3, &Set);
-  table.Add("del", -2, &Del);
-  table.Add("exists", -2, &Exists);
-  table.Add("mget", -2, &MGet);
-  table.Add("mset", -3, &MSet);
+void AddStringCommands(CommandTable& table) {
+  const std::vector<std::string> kRead = {"@read", "@string", "@fast"};
+  const std::vector<std::string> kWriteFast = {"@write", "@string", "@fast"};
+  const std::vector<std::string> kWriteSlow = {"@write", "@string", "@slow"};
+  AddKeyCommand<&Get>(table, "get", 2, {"readonly", "fast"}, kRead);
+  AddKeyCommand<&Set>(table, "set", -3, {"write", "denyoom"}, kWriteSlow);
+  AddKeyCommand<&SetNx>(table, "setnx", 3, {"write", "denyoom", "fast"},
+                        kWriteFast);
+  AddKeyCommand<&SetEx>(table, "setex", 4, {"write", "denyoom"}, kWriteSlow);
+  AddKeyCommand<&PSetEx>(table, "psetex", 4, {"write", "denyoom"}, kWriteSlow);
+  AddKeyCommand<&GetSet>(table, "getset", 3, {"write", "denyoom", "fast"},
+                         kWriteFast);
+  AddKeyCommand<&GetDel>(table, "getdel", 2, {"write", "fast"}, kWriteFast);
+  AddKeyCommand<&GetEx>(table, "getex", -2, {"write", "fast"}, kWriteFast);
+  AddKeyCommand<&MGet, kEveryKey>(table, "mget", -2, {"readonly", "fast"},
+                                  kRead);
+  AddKeyCommand<&MSet, kKeyValuePairs>(table, "mset", -3, {"write", "denyoom"},
+                                       kWriteSlow);
+  AddKeyCommand<&MSetNx, kKeyValuePairs>(table, "msetnx", -3,
+                                         {"write", "denyoom"}, kWriteSlow);
+  AddCounterCommands(table);
+  AddRangeCommands(table);
 }
 
 }  // namespace leaderless::proxy

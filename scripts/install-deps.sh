@@ -9,6 +9,9 @@ packages=(
   libgtest-dev
   redis-tools redis-server nutcracker python3-redis
 )
+# Node.js runs the npm clients of the integration tests. The machine image
+# may bring its own node, so Debian's is installed only when there is none.
+command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

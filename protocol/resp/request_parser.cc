@@ -3,8 +3,10 @@
 //
 //   request   := multibulk | inline
 //   multibulk := "*" count CRLF { "$" length CRLF <length bytes> CRLF }
-//   count     := decimal       ; <= 0: the request is skipped silently
-//   length    := decimal       ; 0 <= length <= max_bulk_len
+//   count     := decimal       ; <= 0: the request is skipped silently;
+//                              ; <= 10 when unauthenticated
+//   length    := decimal       ; 0 <= length <= max_bulk_len;
+//                              ; <= 16384 when unauthenticated
 //   decimal   := "0" | ["-"] [1-9] [0-9]*   ; fits int64 (Redis string2ll)
 //   inline    := <any bytes but LF> LF      ; first byte is not "*"; one CR
 //                                           ; before the LF is dropped
@@ -34,6 +36,10 @@ constexpr char kTooBigBulkCount[] = "Protocol error: too big bulk count string";
 constexpr char kTooBigInline[] = "Protocol error: too big inline request";
 constexpr char kInvalidCount[] = "Protocol error: invalid multibulk length";
 constexpr char kInvalidBulkLen[] = "Protocol error: invalid bulk length";
+constexpr char kUnauthenticatedCount[] =
+    "Protocol error: unauthenticated multibulk length";
+constexpr char kUnauthenticatedBulkLen[] =
+    "Protocol error: unauthenticated bulk length";
 constexpr char kNoCrlfAfterBulk[] = "Protocol error: expected CRLF after bulk";
 constexpr char kUnbalancedQuotes[] =
     "Protocol error: unbalanced quotes in request";
@@ -260,6 +266,12 @@ ParseStatus RequestParser::ReadCount(std::string_view input) {
       count > request_limits_.max_multibulk_len) {
     return Fail(kInvalidCount);
   }
+  // Checked after the general limit, as Redis does: a count that is invalid
+  // anyway gets the invalid-length error.
+  if (request_limits_.unauthenticated &&
+      count > kUnauthenticatedMaxMultibulkLen) {
+    return Fail(kUnauthenticatedCount);
+  }
   pos_ = cr + 2;
   multibulk_len_ = std::max<int64_t>(count, 0);
   return ParseStatus::kRequest;
@@ -278,6 +290,9 @@ ParseStatus RequestParser::ReadBulkLength(std::string_view input) {
       !ParseDecimal(input.substr(pos_ + 1, cr - pos_ - 1), &length) ||
       length < 0 || length > request_limits_.max_bulk_len) {
     return Fail(kInvalidBulkLen);
+  }
+  if (request_limits_.unauthenticated && length > kUnauthenticatedMaxBulkLen) {
+    return Fail(kUnauthenticatedBulkLen);
   }
   pos_ = cr + 2;
   bulk_len_ = length;

@@ -15,7 +15,15 @@ struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
   int64_t max_multibulk_len = 1024LL * 1024;   // arguments per request
   size_t max_inline_len = 64 * 1024;  // bytes before an inline/count line end
+  // Before AUTH, when a password is set, Redis adds its own caps on top of
+  // the limits above (at most 10 arguments, bulks of at most 16384 bytes) so
+  // that an anonymous client cannot make it buffer much. Exceeding them is
+  // "Protocol error: unauthenticated multibulk length" / "... bulk length".
+  bool unauthenticated = false;
 };
+
+inline constexpr int64_t kUnauthenticatedMaxMultibulkLen = 10;
+inline constexpr int64_t kUnauthenticatedMaxBulkLen = 16384;
 
 enum class ParseStatus {
   kNeedMore,  // no complete request yet; call again with more bytes

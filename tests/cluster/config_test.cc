@@ -435,6 +435,22 @@ TEST_F(ConfigTest, EmptyLogfileMeansStderr) {
   EXPECT_EQ(c->logfile, "");
 }
 
+// As in redis.conf, an empty password means none, and a password may hold
+// any bytes the quoting can express.
+TEST_F(ConfigTest, Requirepass) {
+  Result<Config> c = Load("");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->requirepass, "");
+  c = Load("requirepass \"s3cret pass\\x00\"\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->requirepass, std::string("s3cret pass\0", 12));
+  c = Load("requirepass x\n", {"requirepass \"\""});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->requirepass, "");
+  EXPECT_EQ(LoadError("requirepass\n"),
+            At(1, "'requirepass': expected <password>"));
+}
+
 TEST_F(ConfigTest, CarriedOverRedisDirectivesAreIgnored) {
   Result<Config> c = Load(
       "daemonize no\nloglevel notice\nloglevel WARNING\nprotected-mode yes\n"

@@ -419,6 +419,42 @@ TEST(RequestParser, SetLimitsAppliesFromNextRequest) {
   EXPECT_EQ(parser.error(), kInvalidCount);
 }
 
+// Before AUTH (requirepass set) Redis caps requests at 10 arguments and
+// bulks at 16384 bytes, with their own error texts; a count or length that
+// breaks the general limits still gets the general error.
+TEST(RequestParser, UnauthenticatedLimits) {
+  ParserLimits limits;
+  limits.unauthenticated = true;
+  const Argv ten(10, "a");
+  ExpectRequests(Multibulk(ten), {ten}, limits);
+  ExpectError(Multibulk(Argv(11, "a")),
+              "Protocol error: unauthenticated multibulk length", limits);
+  const std::string max_bulk(16384, 'x');
+  ExpectRequests(Multibulk({"AUTH", max_bulk}), {{"AUTH", max_bulk}}, limits);
+  ExpectError("*2\r\n$4\r\nAUTH\r\n$16385\r\n",
+              "Protocol error: unauthenticated bulk length", limits);
+  limits.max_multibulk_len = 5;
+  limits.max_bulk_len = 100;
+  ExpectError("*11\r\n", kInvalidCount, limits);
+  ExpectError("*1\r\n$101\r\n", kInvalidBulkLen, limits);
+  ExpectError("*1\r\n$-1\r\n", kInvalidBulkLen, limits);
+}
+
+// AUTH lifts the caps from the request after it.
+TEST(RequestParser, AuthenticatingLiftsUnauthenticatedLimits) {
+  ParserLimits limits;
+  limits.unauthenticated = true;
+  RequestParser parser(limits);
+  const std::string twelve = Multibulk(Argv(12, "a"));
+  std::string buffer = Multibulk({"AUTH", "pw"}) + twelve;
+  ASSERT_EQ(parser.Parse(buffer), ParseStatus::kRequest);
+  limits.unauthenticated = false;
+  parser.set_limits(limits);
+  buffer.erase(0, parser.consumed());
+  ASSERT_EQ(parser.Parse(buffer), ParseStatus::kRequest);
+  EXPECT_EQ(parser.argv().size(), 12u);
+}
+
 TEST(RequestParser, SetLimitsBeforeAnyInput) {
   RequestParser parser;
   ParserLimits strict;

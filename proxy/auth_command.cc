@@ -1,0 +1,56 @@
+// AUTH and the password check HELLO shares.
+
+#include "proxy/args.h"
+#include "proxy/auth.h"
+#include "proxy/proxy_server.h"
+
+namespace leaderless::proxy {
+namespace {
+
+// Compares in time that depends on the lengths only, so the reply time does
+// not tell how many leading bytes of a guess were right.
+bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+// AUTH password | AUTH username password.
+void Auth(ProxyServer& proxy, net::Session& s, Argv argv) {
+  resp::ReplyWriter out = ReplyNow(s);
+  if (argv.size() > 3) return out.Error(kSyntaxError);
+  if (argv.size() == 2 && proxy.config().requirepass.empty()) {
+    return out.Error(
+        "ERR AUTH <password> called without any password configured for the "
+        "default user. Are you sure your configuration is correct?");
+  }
+  const std::string_view user = argv.size() == 3 ? argv[1] : "default";
+  if (!Authenticate(proxy, s, user, argv.back())) return out.Error(kWrongPass);
+  out.SimpleString("OK");
+}
+
+}  // namespace
+
+resp::CommandMeta NoAuthMeta() {
+  return {.flags = {"noscript", "loading", "stale", "fast", "no_auth",
+                    "allow_busy"},
+          .categories = {"@fast", "@connection"}};
+}
+
+bool Authenticate(ProxyServer& proxy, net::Session& session,
+                  std::string_view user, std::string_view password) {
+  const std::string& required = proxy.config().requirepass;
+  const bool ok =
+      user == "default" && (required.empty() || SameBytes(password, required));
+  if (ok) proxy.SetAuthenticated(session, true);
+  return ok;
+}
+
+void AddAuthCommand(CommandSet& commands) {
+  commands.table().Add("auth", -2, &Auth, NoAuthMeta());
+}
+
+}  // namespace leaderless::proxy

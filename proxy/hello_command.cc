@@ -1,0 +1,84 @@
+// HELLO [protover [AUTH username password] [SETNAME clientname]]: switches
+// the connection's protocol and describes the server, as Redis 7.0 does.
+
+#include "proxy/args.h"
+#include "proxy/auth.h"
+#include "proxy/proxy_server.h"
+
+namespace leaderless::proxy {
+namespace {
+
+constexpr char kNotAuthenticated[] =
+    "NOAUTH HELLO must be called with the client already authenticated, "
+    "otherwise the HELLO AUTH <user> <pass> option can be used to "
+    "authenticate the client and select the RESP protocol version at the "
+    "same time";
+
+// The requested protocol, 0 when HELLO has no argument; "" or an error.
+std::string ParseProtocol(Argv argv, int* protocol) {
+  *protocol = 0;
+  if (argv.size() < 2) return "";
+  std::optional<int64_t> v = ParseInt64(argv[1]);
+  if (!v) return "ERR Protocol version is not an integer or out of range";
+  if (*v < 2 || *v > 3) return "NOPROTO unsupported protocol version";
+  *protocol = static_cast<int>(*v);
+  return "";
+}
+
+// Applies the options in order, as Redis does: an option takes effect even
+// when a later one fails (HELLO 3 SETNAME a BOGUS sets the name). "" or the
+// error of the first option that failed.
+std::string ApplyOptions(ProxyServer& proxy, net::Session& s, Argv argv) {
+  for (size_t i = 2; i < argv.size(); ++i) {
+    const size_t more = argv.size() - 1 - i;
+    if (ArgIs(argv[i], "auth") && more >= 2) {
+      if (!Authenticate(proxy, s, argv[i + 1], argv[i + 2])) return kWrongPass;
+      i += 2;
+    } else if (ArgIs(argv[i], "setname") && more >= 1) {
+      if (!IsValidClientAttribute(argv[i + 1])) return kInvalidClientName;
+      proxy.Client(s).name = argv[++i];
+    } else {
+      return "ERR Syntax error in HELLO option '" + std::string(argv[i]) + "'";
+    }
+  }
+  return "";
+}
+
+void WriteServerMap(const net::Session& s, resp::ReplyWriter& out) {
+  out.MapHeader(7);
+  out.Bulk("server");
+  out.Bulk("redis");
+  out.Bulk("version");
+  out.Bulk(kRedisVersion);
+  out.Bulk("proto");
+  out.Integer(s.protocol());
+  out.Bulk("id");
+  out.Integer(static_cast<int64_t>(s.id()));
+  out.Bulk("mode");
+  out.Bulk("standalone");
+  out.Bulk("role");
+  out.Bulk("master");
+  out.Bulk("modules");
+  out.ArrayHeader(0);
+}
+
+void Hello(ProxyServer& proxy, net::Session& s, Argv argv) {
+  int protocol = 0;
+  std::string error = ParseProtocol(argv, &protocol);
+  if (error.empty()) error = ApplyOptions(proxy, s, argv);
+  if (error.empty() && !proxy.Client(s).authenticated) {
+    error = kNotAuthenticated;
+  }
+  if (!error.empty()) return ReplyNow(s).Error(error);
+  if (protocol != 0) s.set_protocol(protocol);
+  resp::ReplyWriter out = ReplyNow(s);  // in the new protocol
+  WriteServerMap(s, out);
+}
+
+}  // namespace
+
+void AddHelloCommand(CommandSet& commands) {
+  commands.table().Add("hello", -1, &Hello, NoAuthMeta());
+}
+
+}  // namespace leaderless::proxy

@@ -1,0 +1,245 @@
+// INFO [section ...]: Redis 7.0's sections, with the values a proxy has,
+// plus the cluster's view in # Cluster. The layout is Redis's: "# Name"
+// headers, "field:value" lines ending in CRLF, an empty line between
+// sections, sections always in Redis's order whatever order they are asked
+// in; a bulk string in RESP2, a verbatim string in RESP3.
+//
+// What differs, because a proxy holds no data: used_memory is the proxy's
+// resident set size; # Persistence always reads as idle (the replicas keep
+// the data); # Keyspace is empty (counting keys would need every replica's
+// count); there are no # Errorstats, # Commandstats or # Latencystats.
+
+#include <uv.h>
+
+#include <cstdio>
+#include <random>
+
+#include "proxy/args.h"
+#include "proxy/proxy_server.h"
+
+namespace leaderless::proxy {
+namespace {
+
+void Add(std::string* out, std::string_view field, std::string_view value) {
+  out->append(field).append(":").append(value).append("\r\n");
+}
+
+void AddInt(std::string* out, std::string_view field, int64_t value) {
+  Add(out, field, std::to_string(value));
+}
+
+// Redis's bytesToHuman: "512B", "1.50K", "3.00M"...
+std::string HumanBytes(uint64_t bytes) {
+  if (bytes < 1024) return std::to_string(bytes) + "B";
+  constexpr char kUnits[] = "KMGTPE";
+  double value = static_cast<double>(bytes) / 1024;
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < sizeof(kUnits) - 1) {
+    value /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2f%c", value, kUnits[unit]);
+  return buf;
+}
+
+// 40 random hex digits, fixed for the process's life, as Redis's run_id.
+const std::string& RunId() {
+  static const std::string id = [] {
+    std::random_device random;
+    std::string hex;
+    while (hex.size() < 40) hex += "0123456789abcdef"[random() % 16];
+    return hex;
+  }();
+  return id;
+}
+
+std::string OsName() {
+  uv_utsname_t name;
+  if (uv_os_uname(&name) != 0) return "unknown";
+  return std::string(name.sysname) + " " + name.release + " " + name.machine;
+}
+
+void Server(ProxyServer& proxy, std::string* out) {
+  Add(out, "redis_version", kRedisVersion);
+  Add(out, "redis_git_sha1", "00000000");
+  Add(out, "redis_git_dirty", "0");
+  Add(out, "redis_mode", "standalone");
+  Add(out, "os", OsName());
+  AddInt(out, "arch_bits", sizeof(void*) * 8);
+  AddInt(out, "process_id", uv_os_getpid());
+  Add(out, "run_id", RunId());
+  AddInt(out, "tcp_port", proxy.server()->port());
+  uv_timeval64_t now;
+  uv_gettimeofday(&now);
+  AddInt(out, "server_time_usec", now.tv_sec * 1000000 + now.tv_usec);
+  AddInt(out, "uptime_in_seconds", proxy.uptime_ms() / 1000);
+  AddInt(out, "uptime_in_days", proxy.uptime_ms() / (86400 * 1000));
+  Add(out, "leaderless_role", "proxy");
+  AddInt(out, "proxy_id", proxy.config().proxy_id);
+}
+
+void Clients(ProxyServer& proxy, std::string* out) {
+  AddInt(out, "connected_clients", proxy.server()->session_count());
+  Add(out, "cluster_connections", "0");
+  AddInt(out, "maxclients", proxy.config().maxclients);
+  Add(out, "blocked_clients", "0");
+  Add(out, "tracking_clients", "0");
+}
+
+void Memory(ProxyServer&, std::string* out) {
+  size_t rss = 0;
+  if (uv_resident_set_memory(&rss) != 0) rss = 0;
+  for (std::string_view field : {"used_memory", "used_memory_rss"}) {
+    AddInt(out, field, static_cast<int64_t>(rss));
+    Add(out, std::string(field) + "_human", HumanBytes(rss));
+  }
+  Add(out, "maxmemory", "0");
+  Add(out, "maxmemory_human", "0B");
+  Add(out, "maxmemory_policy", "noeviction");
+  Add(out, "mem_allocator", "libc");
+}
+
+void Persistence(ProxyServer&, std::string* out) {
+  for (std::string_view field :
+       {"loading", "async_loading", "rdb_changes_since_last_save",
+        "rdb_bgsave_in_progress", "aof_enabled", "aof_rewrite_in_progress"}) {
+    Add(out, field, "0");
+  }
+  Add(out, "rdb_last_bgsave_status", "ok");
+  Add(out, "aof_last_write_status", "ok");
+}
+
+void Stats(ProxyServer& proxy, std::string* out) {
+  AddInt(out, "total_connections_received",
+         proxy.server()->total_connections());
+  AddInt(out, "total_commands_processed", proxy.commands_processed());
+  AddInt(out, "instantaneous_ops_per_sec", proxy.ops_per_sec());
+}
+
+void Replication(ProxyServer&, std::string* out) {
+  Add(out, "role", "master");
+  Add(out, "connected_slaves", "0");
+  Add(out, "master_failover_state", "no-failover");
+  Add(out, "master_repl_offset", "0");
+}
+
+std::string CpuSeconds(const uv_timeval_t& t) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(t.tv_sec),
+                static_cast<long>(t.tv_usec));
+  return buf;
+}
+
+void Cpu(ProxyServer&, std::string* out) {
+  uv_rusage_t usage{};
+  if (uv_getrusage(&usage) != 0) usage = {};
+  Add(out, "used_cpu_sys", CpuSeconds(usage.ru_stime));
+  Add(out, "used_cpu_user", CpuSeconds(usage.ru_utime));
+  Add(out, "used_cpu_sys_children", "0.000000");
+  Add(out, "used_cpu_user_children", "0.000000");
+}
+
+void Modules(ProxyServer&, std::string*) {}
+
+std::string_view ReadRepairName(cluster::ReadRepair mode) {
+  switch (mode) {
+    case cluster::ReadRepair::kBlocking:
+      return "blocking";
+    case cluster::ReadRepair::kAsync:
+      return "async";
+    case cluster::ReadRepair::kOff:
+      return "off";
+  }
+  return "off";
+}
+
+void ClusterSettings(ProxyServer& proxy, std::string* out) {
+  const cluster::Config& c = proxy.config();
+  Add(out, "cluster_enabled", "0");  // what Redis clients look for
+  AddInt(out, "replication_factor", c.replication_factor);
+  AddInt(out, "read_quorum", c.read_quorum);
+  AddInt(out, "write_quorum", c.write_quorum);
+  AddInt(out, "request_timeout_ms", c.request_timeout_ms);
+  Add(out, "sloppy_quorum", c.sloppy_quorum ? "yes" : "no");
+  Add(out, "read_repair", ReadRepairName(c.read_repair));
+  const Coordinator::Counters& n = proxy.coordinator().counters();
+  AddInt(out, "quorum_failures", n.quorum_failures);
+  AddInt(out, "sloppy_writes", n.sloppy_writes);
+  AddInt(out, "hinted_writes", n.hinted_writes);
+  AddInt(out, "read_repairs", n.read_repairs);
+}
+
+// replica<i>:id=r1,addr=host:port,state=up|down,state_age_s=<s>,
+// in_flight=<requests>,refused=<requests refused on a full link>
+void Cluster(ProxyServer& proxy, std::string* out) {
+  ClusterSettings(proxy, out);
+  const auto replicas = proxy.coordinator().Replicas();
+  AddInt(out, "replicas", static_cast<int64_t>(replicas.size()));
+  AddInt(out, "replicas_up",
+         std::count_if(replicas.begin(), replicas.end(),
+                       [](const auto& r) { return r.up; }));
+  for (size_t i = 0; i < replicas.size(); ++i) {
+    const Coordinator::ReplicaState& r = replicas[i];
+    Add(out, "replica" + std::to_string(i),
+        "id=" + r.address->id + ",addr=" + r.address->host + ":" +
+            std::to_string(r.address->port) +
+            ",state=" + (r.up ? "up" : "down") +
+            ",state_age_s=" + std::to_string(r.state_age_ms / 1000) +
+            ",in_flight=" + std::to_string(r.in_flight) +
+            ",refused=" + std::to_string(r.refused));
+  }
+}
+
+void Keyspace(ProxyServer&, std::string*) {}
+
+struct Section {
+  std::string_view name;
+  std::string_view title;
+  void (*write)(ProxyServer& proxy, std::string* out);
+};
+
+// Redis's order. All of them are in INFO's default set.
+constexpr Section kSections[] = {
+    {"server", "Server", &Server},
+    {"clients", "Clients", &Clients},
+    {"memory", "Memory", &Memory},
+    {"persistence", "Persistence", &Persistence},
+    {"stats", "Stats", &Stats},
+    {"replication", "Replication", &Replication},
+    {"cpu", "CPU", &Cpu},
+    {"modules", "Modules", &Modules},
+    {"cluster", "Cluster", &Cluster},
+    {"keyspace", "Keyspace", &Keyspace},
+};
+
+// Whether INFO `args` asks for `section`: no argument, "default", "all" and
+// "everything" mean every section; unknown names select nothing.
+bool Wanted(Argv args, std::string_view section) {
+  if (args.empty()) return true;
+  return std::any_of(args.begin(), args.end(), [section](std::string_view a) {
+    return ArgIs(a, section) || ArgIs(a, "default") || ArgIs(a, "all") ||
+           ArgIs(a, "everything");
+  });
+}
+
+void Info(ProxyServer& proxy, net::Session& s, Argv argv) {
+  std::string text;
+  for (const Section& section : kSections) {
+    if (!Wanted(argv.subspan(1), section.name)) continue;
+    if (!text.empty()) text += "\r\n";
+    text.append("# ").append(section.title).append("\r\n");
+    section.write(proxy, &text);
+  }
+  ReplyNow(s).Verbatim(text);
+}
+
+}  // namespace
+
+void AddInfoCommand(CommandSet& commands) {
+  commands.table().Add(
+      "info", -1, &Info,
+      {.flags = {"loading", "stale"}, .categories = {"@slow", "@dangerous"}});
+}
+
+}  // namespace leaderless::proxy

@@ -1,0 +1,118 @@
+#include "proxy/record_ops.h"
+
+#include <utility>
+
+#include "proxy/gather.h"
+
+namespace leaderless::proxy {
+
+std::optional<cluster::RecordView> LiveRecord(const QuorumResult& read,
+                                              uint64_t now_ms) {
+  if (read.record.empty()) return std::nullopt;
+  auto view = cluster::ParseRecord(read.record);
+  if (!view.ok() || !view->IsLive(now_ms)) return std::nullopt;
+  return *view;
+}
+
+cluster::Record ValueRecord(std::string value, uint64_t expire_at_ms) {
+  cluster::Record record;
+  record.expire_at_ms = expire_at_ms;
+  record.value = std::move(value);
+  return record;
+}
+
+cluster::Record KeepingTtl(const cluster::RecordView* live, std::string value) {
+  return ValueRecord(std::move(value), live ? live->expire_at_ms : 0);
+}
+
+cluster::Record Tombstone() {
+  cluster::Record record;
+  record.tombstone = true;
+  return record;
+}
+
+void ReadKey(KeyCall& call, std::string_view key, ReadFn read) {
+  Coordinator& c = call.proxy.coordinator();
+  c.Read(key, [&c, reply = call.reply,
+               read = std::move(read)](QuorumResult&& result) {
+    if (!result.ok()) return reply.Error(result.Error());
+    uint64_t now = c.WallMs();
+    auto live = LiveRecord(result, now);
+    Answer(reply, [&](resp::ReplyWriter& w) {
+      read(live ? &*live : nullptr, now, w);
+    });
+  });
+}
+
+void WriteKey(KeyCall& call, std::string_view key, cluster::Record record) {
+  Coordinator& c = call.proxy.coordinator();
+  record.version = c.NextVersion();
+  c.Write(key, record, [reply = call.reply](QuorumResult&& result) {
+    if (!result.ok()) return reply.Error(result.Error());
+    Answer(reply, [](resp::ReplyWriter& w) { w.SimpleString("OK"); });
+  });
+}
+
+void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify) {
+  Coordinator& c = call.proxy.coordinator();
+  c.Read(key, [&c, reply = call.reply, hold = call.hold, key = std::string(key),
+               modify = std::move(modify)](QuorumResult&& read) {
+    if (!read.ok()) return reply.Error(read.Error());
+    uint64_t now = c.WallMs();
+    auto live = LiveRecord(read, now);
+    std::string out;
+    resp::ReplyWriter w(&out, reply.protocol());
+    std::optional<cluster::Record> record =
+        modify(live ? &*live : nullptr, now, w);
+    if (!record) return reply.Send(std::move(out));
+    record->version = c.NextVersion();
+    // `hold` rides along until the write is acknowledged.
+    c.Write(key, *record,
+            [reply, hold, out = std::move(out)](QuorumResult&& write) mutable {
+              if (!write.ok()) return reply.Error(write.Error());
+              reply.Send(std::move(out));
+            });
+  });
+}
+
+void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
+  Coordinator& c = call.proxy.coordinator();
+  Gather(
+      keys.size(),
+      [&](size_t i, Coordinator::DoneFn cb) { c.Read(keys[i], std::move(cb)); },
+      [&c, later = call.reply,
+       reply = std::move(reply)](std::vector<QuorumResult>& reads) {
+        AnswerAll(later, reads,
+                  [&](resp::ReplyWriter& w) { reply(reads, c.WallMs(), w); });
+      });
+}
+
+void WriteEach(Coordinator& c, size_t count,
+               const std::function<KeyRecord(size_t i)>& item,
+               std::function<void(std::vector<QuorumResult>&)> done) {
+  Gather(
+      count,
+      [&](size_t i, Coordinator::DoneFn cb) {
+        KeyRecord write = item(i);
+        write.record.version = c.NextVersion();
+        c.Write(write.key, write.record, std::move(cb));
+      },
+      std::move(done));
+}
+
+int64_t CountLive(const std::vector<QuorumResult>& results, uint64_t now_ms) {
+  int64_t live = 0;
+  for (const QuorumResult& r : results) live += LiveRecord(r, now_ms) ? 1 : 0;
+  return live;
+}
+
+void AnswerAll(const LaterReply& reply,
+               const std::vector<QuorumResult>& results,
+               const std::function<void(resp::ReplyWriter& w)>& write) {
+  if (const QuorumResult* failed = FirstFailure(results)) {
+    return reply.Error(failed->Error());
+  }
+  Answer(reply, write);
+}
+
+}  // namespace leaderless::proxy

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/cluster/record.h"
+#include "protocol/resp/reply_writer.h"
+#include "proxy/coordinator.h"
+#include "proxy/key_command.h"
+
+namespace leaderless::proxy {
+
+// The quorum steps string and keyspace commands are made of. A key whose
+// newest record is deleted or expired is missing: the functions below hand
+// commands its live record only, as a pointer that is null when missing.
+
+// The live record of a quorum read's result, or nullopt. Its value points
+// into `read`.
+std::optional<cluster::RecordView> LiveRecord(const QuorumResult& read,
+                                              uint64_t now_ms);
+
+// A record holding `value`, expiring at `expire_at_ms` (0: never).
+cluster::Record ValueRecord(std::string value, uint64_t expire_at_ms = 0);
+// A record holding `value` with `live`'s expiry (none if `live` is null):
+// commands that change a value keep its TTL, as Redis does.
+cluster::Record KeepingTtl(const cluster::RecordView* live, std::string value);
+cluster::Record Tombstone();
+
+// Writes the reply to a read of a key's live record.
+using ReadFn = std::function<void(const cluster::RecordView* live,
+                                  uint64_t now_ms, resp::ReplyWriter& w)>;
+
+// Quorum read of `key`; replies with `read`, or with the read's error.
+void ReadKey(KeyCall& call, std::string_view key, ReadFn read);
+
+// Stamps `record` with a new version and writes it with quorum; replies
+// +OK once acknowledged, else the write's error.
+void WriteKey(KeyCall& call, std::string_view key, cluster::Record record);
+
+// The decision of a read-modify-write from the key's live record: writes
+// the reply to `w` and returns the record to write, if any.
+using ModifyFn = std::function<std::optional<cluster::Record>(
+    const cluster::RecordView* live, uint64_t now_ms, resp::ReplyWriter& w)>;
+
+// Quorum read of `key`, then `modify`, then a quorum write of its record
+// with a version newer than any the proxy has seen. The reply `modify`
+// wrote is sent only once the write is acknowledged; a failed read or write
+// replies its quorum error instead. Holds `call.hold` until the end.
+void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify);
+
+// Quorum reads of every key of `keys`, repeats read again; replies with
+// `reply(reads, now_ms, w)`, reads in key order, or with the first failed
+// read's error.
+using ReadEachFn = std::function<void(const std::vector<QuorumResult>& reads,
+                                      uint64_t now_ms, resp::ReplyWriter& w)>;
+void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply);
+
+// One record of a multi-key write; `key` points into the request.
+struct KeyRecord {
+  std::string_view key;
+  cluster::Record record;
+};
+
+// Writes `item(i)` for i < count, each stamped with a new version; `done`
+// gets the results in order. Not atomic: one failed write leaves the
+// others written.
+void WriteEach(Coordinator& c, size_t count,
+               const std::function<KeyRecord(size_t i)>& item,
+               std::function<void(std::vector<QuorumResult>&)> done);
+
+// How many results hold a live record: for a read, the key exists; for a
+// write, it existed before.
+int64_t CountLive(const std::vector<QuorumResult>& results, uint64_t now_ms);
+
+// Replies to a multi-key command: the first failed result's quorum error,
+// or what `write(w)` writes if all succeeded.
+void AnswerAll(const LaterReply& reply,
+               const std::vector<QuorumResult>& results,
+               const std::function<void(resp::ReplyWriter& w)>& write);
+
+}  // namespace leaderless::proxy
