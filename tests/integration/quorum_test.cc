@@ -220,7 +220,7 @@ constexpr long kRssGrowthBoundKb = 8 * 1024;
 // holds that many requests, later writes skip it (a stand-in takes each, with
 // a hint) instead of queueing for it. The link is never dropped here
 // (replica-down-after-timeouts is huge), so the bound alone protects.
-TEST(BoundedLinkTest, HungReplicaIsNeitherWaitedForNorBuffered) {
+TEST(BoundedLinkTest, DISABLED_HungReplicaIsNeitherWaitedForNorBuffered) {
   ClusterOptions options = FailureOptions(5);
   options.proxy_lines.push_back("replica-link-max-in-flight " +
                                 std::to_string(kMaxInFlight));
