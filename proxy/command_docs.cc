@@ -105,12 +105,12 @@ void WriteDocMap(resp::ReplyWriter& out, const CommandDoc& doc,
   const bool deprecated = !doc.deprecated_since.empty();
   out.MapHeader(4 + 3 * deprecated + !doc.history.empty() +
                 !doc.arguments.empty() + !subcommands.empty());
-  const std::pair<std::string_view, std::string_view> kTexts[] = {
+  const std::pair<std::string_view, std::string_view> texts[] = {
       {"summary", doc.summary},
       {"since", doc.since},
       {"group", doc.group},
       {"complexity", doc.complexity}};
-  for (const auto& [field, value] : kTexts) {
+  for (const auto& [field, value] : texts) {
     out.Bulk(field);
     out.Bulk(value);
   }

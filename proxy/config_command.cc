@@ -18,18 +18,6 @@ using Parameters = std::vector<std::pair<std::string_view, std::string>>;
 
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
 
-std::string AppendFsyncName(cluster::AppendFsync mode) {
-  switch (mode) {
-    case cluster::AppendFsync::kAlways:
-      return "always";
-    case cluster::AppendFsync::kEverySec:
-      return "everysec";
-    case cluster::AppendFsync::kNo:
-      return "no";
-  }
-  return "no";
-}
-
 // Redis's format, with the proxy's one limit in the normal class and
 // Redis's defaults for the classes a proxy has no clients of.
 std::string OutputBufferLimit(const cluster::Config& c) {
@@ -62,7 +50,7 @@ Parameters AllParameters(ProxyServer& proxy) {
       {"maxclients", std::to_string(c.maxclients)},
       {"requirepass", c.requirepass},
       {"logfile", c.logfile},
-      {"appendfsync", AppendFsyncName(c.appendfsync)},
+      {"appendfsync", std::string(cluster::AppendFsyncName(c.appendfsync))},
       {"proto-max-bulk-len", std::to_string(c.proto_max_bulk_len)},
       {"client-query-buffer-limit",
        std::to_string(c.client_query_buffer_limit)},
@@ -74,6 +62,7 @@ Parameters AllParameters(ProxyServer& proxy) {
       {"tokens-per-replica", std::to_string(c.tokens_per_replica)},
       {"request-timeout-ms", std::to_string(c.request_timeout_ms)},
       {"sloppy-quorum", YesNo(c.sloppy_quorum)},
+      {"read-repair", std::string(cluster::ReadRepairName(c.read_repair))},
       {"replica-link-max-in-flight",
        std::to_string(c.replica_link_max_in_flight)},
       {"replica-down-after-timeouts",

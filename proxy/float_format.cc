@@ -29,10 +29,11 @@ std::optional<long double> ParseLongDouble(std::string_view s) {
 }
 
 std::string FormatLongDouble(long double value) {
-  int size = std::snprintf(nullptr, 0, "%.17Lf", value);
-  std::string out(static_cast<size_t>(size) + 1, '\0');
-  std::snprintf(out.data(), out.size(), "%.17Lf", value);
-  out.resize(static_cast<size_t>(size));
+  // The widest %.17Lf output (LDBL_MAX) is under 5,000 characters, so this
+  // buffer never truncates.
+  char buf[kMaxLongDoubleChars];
+  int size = std::snprintf(buf, sizeof(buf), "%.17Lf", value);
+  std::string out(buf, static_cast<size_t>(size));
   // %.17Lf always writes a '.'; what follows it may be zeros only.
   out.erase(out.find_last_not_of('0') + 1);
   if (out.back() == '.') out.pop_back();

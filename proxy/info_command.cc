@@ -60,7 +60,7 @@ std::string OsName() {
   return std::string(name.sysname) + " " + name.release + " " + name.machine;
 }
 
-void Server(ProxyServer& proxy, std::string* out) {
+void WriteServer(ProxyServer& proxy, std::string* out) {
   Add(out, "redis_version", kRedisVersion);
   Add(out, "redis_git_sha1", "00000000");
   Add(out, "redis_git_dirty", "0");
@@ -79,7 +79,7 @@ void Server(ProxyServer& proxy, std::string* out) {
   AddInt(out, "proxy_id", proxy.config().proxy_id);
 }
 
-void Clients(ProxyServer& proxy, std::string* out) {
+void WriteClients(ProxyServer& proxy, std::string* out) {
   AddInt(out, "connected_clients", proxy.server()->session_count());
   Add(out, "cluster_connections", "0");
   AddInt(out, "maxclients", proxy.config().maxclients);
@@ -87,7 +87,7 @@ void Clients(ProxyServer& proxy, std::string* out) {
   Add(out, "tracking_clients", "0");
 }
 
-void Memory(ProxyServer&, std::string* out) {
+void WriteMemory(ProxyServer&, std::string* out) {
   size_t rss = 0;
   if (uv_resident_set_memory(&rss) != 0) rss = 0;
   for (std::string_view field : {"used_memory", "used_memory_rss"}) {
@@ -100,7 +100,7 @@ void Memory(ProxyServer&, std::string* out) {
   Add(out, "mem_allocator", "libc");
 }
 
-void Persistence(ProxyServer&, std::string* out) {
+void WritePersistence(ProxyServer&, std::string* out) {
   for (std::string_view field :
        {"loading", "async_loading", "rdb_changes_since_last_save",
         "rdb_bgsave_in_progress", "aof_enabled", "aof_rewrite_in_progress"}) {
@@ -110,14 +110,14 @@ void Persistence(ProxyServer&, std::string* out) {
   Add(out, "aof_last_write_status", "ok");
 }
 
-void Stats(ProxyServer& proxy, std::string* out) {
+void WriteStats(ProxyServer& proxy, std::string* out) {
   AddInt(out, "total_connections_received",
          proxy.server()->total_connections());
   AddInt(out, "total_commands_processed", proxy.commands_processed());
   AddInt(out, "instantaneous_ops_per_sec", proxy.ops_per_sec());
 }
 
-void Replication(ProxyServer&, std::string* out) {
+void WriteReplication(ProxyServer&, std::string* out) {
   Add(out, "role", "master");
   Add(out, "connected_slaves", "0");
   Add(out, "master_failover_state", "no-failover");
@@ -131,7 +131,7 @@ std::string CpuSeconds(const uv_timeval_t& t) {
   return buf;
 }
 
-void Cpu(ProxyServer&, std::string* out) {
+void WriteCpu(ProxyServer&, std::string* out) {
   uv_rusage_t usage{};
   if (uv_getrusage(&usage) != 0) usage = {};
   Add(out, "used_cpu_sys", CpuSeconds(usage.ru_stime));
@@ -140,21 +140,9 @@ void Cpu(ProxyServer&, std::string* out) {
   Add(out, "used_cpu_user_children", "0.000000");
 }
 
-void Modules(ProxyServer&, std::string*) {}
+void WriteModules(ProxyServer&, std::string*) {}
 
-std::string_view ReadRepairName(cluster::ReadRepair mode) {
-  switch (mode) {
-    case cluster::ReadRepair::kBlocking:
-      return "blocking";
-    case cluster::ReadRepair::kAsync:
-      return "async";
-    case cluster::ReadRepair::kOff:
-      return "off";
-  }
-  return "off";
-}
-
-void ClusterSettings(ProxyServer& proxy, std::string* out) {
+void WriteClusterSettings(ProxyServer& proxy, std::string* out) {
   const cluster::Config& c = proxy.config();
   Add(out, "cluster_enabled", "0");  // what Redis clients look for
   AddInt(out, "replication_factor", c.replication_factor);
@@ -162,7 +150,7 @@ void ClusterSettings(ProxyServer& proxy, std::string* out) {
   AddInt(out, "write_quorum", c.write_quorum);
   AddInt(out, "request_timeout_ms", c.request_timeout_ms);
   Add(out, "sloppy_quorum", c.sloppy_quorum ? "yes" : "no");
-  Add(out, "read_repair", ReadRepairName(c.read_repair));
+  Add(out, "read_repair", cluster::ReadRepairName(c.read_repair));
   const Coordinator::Counters& n = proxy.coordinator().counters();
   AddInt(out, "quorum_failures", n.quorum_failures);
   AddInt(out, "sloppy_writes", n.sloppy_writes);
@@ -172,8 +160,8 @@ void ClusterSettings(ProxyServer& proxy, std::string* out) {
 
 // replica<i>:id=r1,addr=host:port,state=up|down,state_age_s=<s>,
 // in_flight=<requests>,refused=<requests refused on a full link>
-void Cluster(ProxyServer& proxy, std::string* out) {
-  ClusterSettings(proxy, out);
+void WriteCluster(ProxyServer& proxy, std::string* out) {
+  WriteClusterSettings(proxy, out);
   const auto replicas = proxy.coordinator().Replicas();
   AddInt(out, "replicas", static_cast<int64_t>(replicas.size()));
   AddInt(out, "replicas_up",
@@ -191,7 +179,7 @@ void Cluster(ProxyServer& proxy, std::string* out) {
   }
 }
 
-void Keyspace(ProxyServer&, std::string*) {}
+void WriteKeyspace(ProxyServer&, std::string*) {}
 
 struct Section {
   std::string_view name;
@@ -201,16 +189,16 @@ struct Section {
 
 // Redis's order. All of them are in INFO's default set.
 constexpr Section kSections[] = {
-    {"server", "Server", &Server},
-    {"clients", "Clients", &Clients},
-    {"memory", "Memory", &Memory},
-    {"persistence", "Persistence", &Persistence},
-    {"stats", "Stats", &Stats},
-    {"replication", "Replication", &Replication},
-    {"cpu", "CPU", &Cpu},
-    {"modules", "Modules", &Modules},
-    {"cluster", "Cluster", &Cluster},
-    {"keyspace", "Keyspace", &Keyspace},
+    {"server", "Server", &WriteServer},
+    {"clients", "Clients", &WriteClients},
+    {"memory", "Memory", &WriteMemory},
+    {"persistence", "Persistence", &WritePersistence},
+    {"stats", "Stats", &WriteStats},
+    {"replication", "Replication", &WriteReplication},
+    {"cpu", "CPU", &WriteCpu},
+    {"modules", "Modules", &WriteModules},
+    {"cluster", "Cluster", &WriteCluster},
+    {"keyspace", "Keyspace", &WriteKeyspace},
 };
 
 // Whether INFO `args` asks for `section`: no argument, "default", "all" and

@@ -770,4 +770,28 @@ const ReplicaAddress* FindReplica(const Config& config, std::string_view id) {
   return nullptr;
 }
 
+std::string_view AppendFsyncName(AppendFsync mode) {
+  switch (mode) {
+    case AppendFsync::kAlways:
+      return "always";
+    case AppendFsync::kEverySec:
+      return "everysec";
+    case AppendFsync::kNo:
+      return "no";
+  }
+  return "no";
+}
+
+std::string_view ReadRepairName(ReadRepair mode) {
+  switch (mode) {
+    case ReadRepair::kBlocking:
+      return "blocking";
+    case ReadRepair::kAsync:
+      return "async";
+    case ReadRepair::kOff:
+      return "off";
+  }
+  return "off";
+}
+
 }  // namespace leaderless::cluster

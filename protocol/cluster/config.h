@@ -102,4 +102,9 @@ Status ValidateForReplica(const Config& config);
 // The address line of `id`, or nullptr.
 const ReplicaAddress* FindReplica(const Config& config, std::string_view id);
 
+// The word a configuration file uses for a value, as INFO and CONFIG GET
+// report it: "always", "everysec", "no"; "blocking", "async", "off".
+std::string_view AppendFsyncName(AppendFsync mode);
+std::string_view ReadRepairName(ReadRepair mode);
+
 }  // namespace leaderless::cluster

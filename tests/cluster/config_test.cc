@@ -451,6 +451,24 @@ TEST_F(ConfigTest, Requirepass) {
             At(1, "'requirepass': expected <password>"));
 }
 
+// The names read back as the values they name.
+TEST_F(ConfigTest, ValueNamesRoundTrip) {
+  for (AppendFsync mode :
+       {AppendFsync::kAlways, AppendFsync::kEverySec, AppendFsync::kNo}) {
+    Result<Config> c =
+        Load("appendfsync " + std::string(AppendFsyncName(mode)) + "\n");
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->appendfsync, mode);
+  }
+  for (ReadRepair mode :
+       {ReadRepair::kBlocking, ReadRepair::kAsync, ReadRepair::kOff}) {
+    Result<Config> c =
+        Load("read-repair " + std::string(ReadRepairName(mode)) + "\n");
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->read_repair, mode);
+  }
+}
+
 TEST_F(ConfigTest, CarriedOverRedisDirectivesAreIgnored) {
   Result<Config> c = Load(
       "daemonize no\nloglevel notice\nloglevel WARNING\nprotected-mode yes\n"
