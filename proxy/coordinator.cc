@@ -115,6 +115,12 @@ void Coordinator::Read(std::string_view key, DoneFn done) {
   op->key.assign(key);
   auto homes = walk.first(std::min(n, walk.size()));
   op->homes.assign(homes.begin(), homes.end());
+  SendAll(std::move(op), targets, command);
+}
+
+void Coordinator::SendAll(std::unique_ptr<Op> op,
+                          const std::vector<uint16_t>& targets,
+                          const std::string& command) {
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
   for (uint16_t r : targets) {
@@ -125,6 +131,38 @@ void Coordinator::Read(std::string_view key, DoneFn done) {
     }
   }
   Settle(id, ref);
+}
+
+void Coordinator::AskRange(uint64_t position, const std::string& command,
+                           DoneFn done) {
+  std::vector<uint16_t> targets = cluster::ChooseReadTargets(
+      ring_.WalkAt(position), static_cast<size_t>(config_.replication_factor),
+      config_.sloppy_quorum, Usable(command.size()));
+  Ask(targets, command, config_.read_quorum, false, std::move(done));
+}
+
+void Coordinator::AskAll(const std::string& command, DoneFn done) {
+  std::vector<uint16_t> targets;
+  for (size_t r = 0; r < links_.size(); ++r) {
+    if (links_[r]->Accepts(command.size())) {
+      targets.push_back(static_cast<uint16_t>(r));
+    }
+  }
+  Ask(targets, command, static_cast<int>(links_.size()), true,
+      std::move(done));
+}
+
+void Coordinator::Ask(const std::vector<uint16_t>& targets,
+                      const std::string& command, int needed, bool is_write,
+                      DoneFn done) {
+  int sent = static_cast<int>(targets.size());
+  auto op = std::make_unique<Op>(is_write, true, sent, needed, std::move(done));
+  op->ask = true;
+  if (sent < needed) {
+    Finish(*op, QuorumResult::Outcome::kUnavailable);
+    return;
+  }
+  SendAll(std::move(op), targets, command);
 }
 
 void Coordinator::Write(std::string_view key, const cluster::Record& record,
@@ -170,6 +208,16 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   const auto replica = static_cast<uint16_t>(peer);
   std::erase(op.waiting, replica);
   using Type = net::PeerReply::Type;
+  if (op.ask) {
+    if (reply != nullptr && reply->type != Type::kError) {
+      op.tracker.AddSuccess();
+      if (!op.replied) op.replies.push_back(std::move(*reply));
+    } else {
+      op.tracker.AddFailure();
+    }
+    Settle(op_id, op);
+    return;
+  }
   Answer answer{
       replica,
       std::find(op.homes.begin(), op.homes.end(), replica) != op.homes.end(),
@@ -206,7 +254,7 @@ void Coordinator::Settle(uint64_t op_id, Op& op) {
   if (!op.replied) {
     switch (op.tracker.outcome()) {
       case cluster::QuorumTracker::Outcome::kReached:
-        if (op.is_write || !op.client || !RepairBeforeReply(op)) {
+        if (op.is_write || op.ask || !op.client || !RepairBeforeReply(op)) {
           Finish(op, QuorumResult::Outcome::kOk);
         }
         break;
@@ -230,6 +278,7 @@ QuorumResult Coordinator::ResultOf(Op& op, QuorumResult::Outcome outcome) {
   // Late answers to a read may still need the newest record for repair.
   bool keep = !op.is_write && !op.waiting.empty();
   result.record = keep ? op.newest.encoded() : op.newest.Take();
+  result.replies = std::move(op.replies);
   return result;
 }
 

@@ -38,6 +38,8 @@ struct QuorumResult {
   // Write: the header of the newest record the acknowledging replicas held
   // before, "" if none.
   std::string record;
+  // Ask ops: the answers of the replicas that succeeded.
+  std::vector<net::PeerReply> replies;
 
   bool ok() const { return outcome == Outcome::kOk; }
   // The Redis-style error for a failed outcome, without the leading '-'.
@@ -72,6 +74,21 @@ class Coordinator : public net::PeerLink::Listener {
   // Quorum write of `record` (its version already stamped) under `key`.
   // Same callback contract as Read().
   void Write(std::string_view key, const cluster::Record& record, DoneFn done);
+
+  // Whole-keyspace commands (SCAN, FLUSHALL) ask replicas with commands of
+  // their own; an answer that is not an error counts as a success, and the
+  // result's `replies` hold the successful answers.
+  //
+  // Asks the replicas a read of a key at ring `position` would ask;
+  // succeeds once R answered.
+  void AskRange(uint64_t position, const std::string& command, DoneFn done);
+  // Asks every replica; succeeds once all answered. When one is down,
+  // nothing is sent: kUnavailable.
+  void AskAll(const std::string& command, DoneFn done);
+  // The last ring position of the token range holding `position`.
+  uint64_t RangeEnd(uint64_t position) const {
+    return ring_.RangeEnd(position);
+  }
 
   // A new version, newer than any this proxy stamped or saw.
   cluster::Version NextVersion();
@@ -118,7 +135,8 @@ class Coordinator : public net::PeerLink::Listener {
           done(std::move(done)) {}
 
     bool is_write;
-    bool client;  // a client waits (not a background repair)
+    bool client;       // a client waits (not a background repair)
+    bool ask = false;  // AskRange / AskAll: answers kept as they are
     cluster::QuorumTracker tracker;
     int reachable;
     DoneFn done;
@@ -129,10 +147,17 @@ class Coordinator : public net::PeerLink::Listener {
     std::vector<uint16_t> waiting;  // replicas whose reply has not come back
     std::vector<Answer> answers;    // reads: who answered what
     cluster::NewestRecord newest;
+    std::vector<net::PeerReply> replies;  // ask ops
   };
 
   std::function<bool(uint16_t)> Usable(size_t bytes);
+  // Sends `command` to `targets` as an ask op needing `needed` answers.
+  void Ask(const std::vector<uint16_t>& targets, const std::string& command,
+           int needed, bool is_write, DoneFn done);
   uint64_t Start(std::unique_ptr<Op> op);
+  // Starts `op` and sends `command` to each of `targets` for it.
+  void SendAll(std::unique_ptr<Op> op, const std::vector<uint16_t>& targets,
+               const std::string& command);
   void Settle(uint64_t op_id, Op& op);
   void Finish(Op& op, QuorumResult::Outcome outcome);
   QuorumResult ResultOf(Op& op, QuorumResult::Outcome outcome);

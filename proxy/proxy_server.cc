@@ -23,6 +23,8 @@ ProxyServer::ProxyServer(const cluster::Config& config, uv_loop_t* loop)
   AddConfigCommand(commands_);
   AddStringCommands(commands_.table());
   AddKeyspaceCommands(commands_.table());
+  AddScanCommands(commands_.table());
+  AddFlushCommands(commands_.table());
 }
 
 cluster::Status ProxyServer::Start() {

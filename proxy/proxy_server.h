@@ -111,5 +111,7 @@ void AddInfoCommand(CommandSet& commands);     // INFO
 void AddConfigCommand(CommandSet& commands);   // CONFIG
 void AddStringCommands(CommandTable& table);
 void AddKeyspaceCommands(CommandTable& table);
+void AddScanCommands(CommandTable& table);   // SCAN KEYS DBSIZE RANDOMKEY
+void AddFlushCommands(CommandTable& table);  // FLUSHALL FLUSHDB
 
 }  // namespace leaderless::proxy

@@ -1,5 +1,6 @@
 // One round with one peer:
 //
+//   LL.FLUSH <our flush mark>, if there was a FLUSHALL, so the peer knows it
 //   LL.TREE me 0 0 ─▶ roots equal? done
 //        │ no
 //        ▼
@@ -38,14 +39,15 @@ bool IsArray(const net::PeerReply* r) {
 
 cluster::Status ListLeaf(
     const RecordStore& store, GroupCommit& group_commit, const PeerTrees& trees,
-    uint32_t leaf, int peer, uint64_t now_ms, uint64_t gc_grace_ms,
+    const FlushMark& flush, uint32_t leaf, int peer, uint64_t now_ms,
+    uint64_t gc_grace_ms,
     const std::function<void(std::string_view, std::string_view)>& visit) {
   cluster::Status status;
   auto last =
-      store.Scan(DataLeafPrefix(leaf), "", SIZE_MAX,
+      store.Scan(LeafRange(leaf), "", SIZE_MAX,
                  [&](std::string_view storage_key, std::string_view) {
                    auto key = ParseDataKey(storage_key);
-                   if (!key || !trees.Shares(*key, peer)) return true;
+                   if (!key || !trees.Shares(key->key, peer)) return true;
                    // Pending writes are newer than the store's copy: ask the
                    // overlay.
                    auto held = group_commit.Lookup(storage_key);
@@ -55,11 +57,11 @@ cluster::Status ListLeaf(
                    }
                    if (!held.value()) return true;
                    auto record = cluster::ParseRecord(*held.value());
-                   if (!record.ok() ||
+                   if (!record.ok() || flush.Covers(record->version) ||
                        cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
                      return true;
                    }
-                   visit(*key, std::string_view(*held.value())
+                   visit(key->key, std::string_view(*held.value())
                                    .substr(2, cluster::kEncodedVersionSize));
                    return true;
                  });
@@ -69,11 +71,12 @@ cluster::Status ListLeaf(
 
 AntiEntropy::AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
                          GroupCommit* group_commit, PeerTrees* trees,
-                         ApplyFn apply)
+                         const FlushMark* flush, ApplyFn apply)
     : config_(config),
       loop_(loop),
       group_commit_(group_commit),
       trees_(trees),
+      flush_(flush),
       apply_(std::move(apply)),
       links_(config.replicas.size(), nullptr),
       rounds_(config.replicas.size()) {
@@ -83,9 +86,9 @@ AntiEntropy::AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
 
 AntiEntropy* AntiEntropy::Create(const cluster::Config& config, uv_loop_t* loop,
                                  GroupCommit* group_commit, PeerTrees* trees,
-                                 ApplyFn apply) {
-  auto* ae =
-      new AntiEntropy(config, loop, group_commit, trees, std::move(apply));
+                                 const FlushMark* flush, ApplyFn apply) {
+  auto* ae = new AntiEntropy(config, loop, group_commit, trees, flush,
+                             std::move(apply));
   for (size_t i = 0; i < config.replicas.size(); ++i) {
     const auto& r = config.replicas[i];
     if (r.id == config.replica_id) continue;
@@ -114,6 +117,11 @@ void AntiEntropy::StartRounds() {
     rounds_[p] = Round{};
     rounds_[p].running = true;
     rounds_[p].budget = budget;
+    if (flush_->set()) {
+      std::string command;
+      resp::AppendCommand(&command, {"LL.FLUSH", flush_->record()});
+      Request(static_cast<int>(p), command, [](net::PeerReply*) {});
+    }
     CompareLevel(static_cast<int>(p), 0, {0});
     if (rounds_[p].outstanding == 0) rounds_[p].running = false;
   }
@@ -218,7 +226,7 @@ void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
   }
   totals_.keys_exchanged += list->elements.size() / 2;
   cluster::Status listed =
-      ListLeaf(*group_commit_->store(), *group_commit_, *trees_, leaf, peer,
+      ListLeaf(*group_commit_->store(), *group_commit_, *trees_, *flush_, leaf, peer,
                net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
                [&](std::string_view key, std::string_view version) {
                  both[std::string(key)].first.assign(version);

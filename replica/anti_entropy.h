@@ -12,6 +12,7 @@
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/peer_link.h"
+#include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/peer_trees.h"
 #include "replica/record_store.h"
@@ -26,7 +27,9 @@ namespace leaderless::replica {
 // it sends is proportional to the differences: identical replicas exchange
 // one root hash. At most `anti-entropy-rate` records move per second.
 // Records past gc-grace take no part, so a purged delete or expiry is never
-// brought back.
+// brought back; nor do records older than the last FLUSHALL, which each
+// round first hands to the peer (LL.FLUSH), so a replica that missed it
+// learns it.
 //
 // Heap-allocated (embeds a uv timer); Close() it, it frees itself. Loop
 // thread only.
@@ -52,7 +55,7 @@ class AntiEntropy : public net::PeerLink::Listener {
 
   static AntiEntropy* Create(const cluster::Config& config, uv_loop_t* loop,
                              GroupCommit* group_commit, PeerTrees* trees,
-                             ApplyFn apply);
+                             const FlushMark* flush, ApplyFn apply);
   AntiEntropy(const AntiEntropy&) = delete;
   AntiEntropy& operator=(const AntiEntropy&) = delete;
 
@@ -78,7 +81,8 @@ class AntiEntropy : public net::PeerLink::Listener {
   };
 
   AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
-              GroupCommit* group_commit, PeerTrees* trees, ApplyFn apply);
+              GroupCommit* group_commit, PeerTrees* trees,
+              const FlushMark* flush, ApplyFn apply);
   void StartRounds();
   // Sends `command` to `peer`; `then` runs with its reply (nullptr if the
   // link failed). False if it could not be sent.
@@ -98,6 +102,7 @@ class AntiEntropy : public net::PeerLink::Listener {
   uv_loop_t* loop_;
   GroupCommit* group_commit_;
   PeerTrees* trees_;
+  const FlushMark* flush_;
   ApplyFn apply_;
   uv_timer_t timer_;
   std::vector<net::PeerLink*> links_;  // by replica index; ours is null
@@ -110,11 +115,13 @@ class AntiEntropy : public net::PeerLink::Listener {
 };
 
 // Lists the (key, version) pairs of `leaf` shared with `peer`, leaving out
-// records past gc-grace at `now_ms`: what LL.LEAF answers and what the
-// requester compares it with. Calls `visit(key, encoded_version)`.
+// records past gc-grace at `now_ms` and those `flush` covers: what LL.LEAF
+// answers and what the requester compares it with. Calls
+// `visit(key, encoded_version)`.
 cluster::Status ListLeaf(
     const RecordStore& store, GroupCommit& group_commit, const PeerTrees& trees,
-    uint32_t leaf, int peer, uint64_t now_ms, uint64_t gc_grace_ms,
+    const FlushMark& flush, uint32_t leaf, int peer, uint64_t now_ms,
+    uint64_t gc_grace_ms,
     const std::function<void(std::string_view key, std::string_view version)>&
         visit);
 

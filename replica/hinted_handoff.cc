@@ -27,8 +27,13 @@ constexpr size_t kMaxInFlightPerHome = 256;
 }  // namespace
 
 HintedHandoff::HintedHandoff(const cluster::Config& config, uv_loop_t* loop,
-                             RecordStore* store, GroupCommit* group_commit)
-    : config_(config), loop_(loop), store_(store), group_commit_(group_commit) {
+                             RecordStore* store, GroupCommit* group_commit,
+                             const FlushMark* flush)
+    : config_(config),
+      loop_(loop),
+      store_(store),
+      group_commit_(group_commit),
+      flush_(flush) {
   uv_timer_init(loop, &timer_);
   timer_.data = this;
   for (const auto& r : config.replicas) {
@@ -40,8 +45,8 @@ HintedHandoff::HintedHandoff(const cluster::Config& config, uv_loop_t* loop,
 
 cluster::Result<HintedHandoff*> HintedHandoff::Create(
     const cluster::Config& config, uv_loop_t* loop, RecordStore* store,
-    GroupCommit* group_commit) {
-  auto* h = new HintedHandoff(config, loop, store, group_commit);
+    GroupCommit* group_commit, const FlushMark* flush) {
+  auto* h = new HintedHandoff(config, loop, store, group_commit, flush);
   cluster::Status counted = h->CountHints();
   if (!counted.ok()) {
     h->Close();
@@ -64,7 +69,7 @@ cluster::Result<HintedHandoff*> HintedHandoff::Create(
 }
 
 cluster::Status HintedHandoff::CountHints() {
-  auto last = store_->Scan(kHintFamily, "", SIZE_MAX,
+  auto last = store_->Scan(AllHints(), "", SIZE_MAX,
                            [this](std::string_view key, std::string_view) {
                              if (auto parts = ParseHintKey(key)) {
                                ++stats_[std::string(parts->home)].pending;
@@ -97,7 +102,7 @@ void HintedHandoff::Tick() {
 void HintedHandoff::SendSome(size_t home, size_t budget, uint64_t now_ms) {
   Home& h = homes_[home];
   budget = std::min(budget, kMaxInFlightPerHome - h.link->in_flight());
-  auto last = store_->Scan(HintPrefix(h.address->id), h.cursor, budget,
+  auto last = store_->Scan(HintsFor(h.address->id), h.cursor, budget,
                            [&](std::string_view key, std::string_view record) {
                              Send(home, key, record, now_ms);
                              return true;
@@ -115,10 +120,11 @@ void HintedHandoff::Send(size_t home, std::string_view storage_key,
                          std::string_view record, uint64_t now_ms) {
   HomeStats& stats = stats_[homes_[home].address->id];
   auto view = cluster::ParseRecord(record);
-  if (!view.ok() ||
+  if (!view.ok() || flush_->Covers(view->version) ||
       view->version.wall_ms + static_cast<uint64_t>(config_.hint_window_ms) <
           now_ms) {
-    // Too old (or unreadable): anti-entropy repairs what it stood for.
+    // Flushed, too old (or unreadable): anti-entropy repairs what it stood
+    // for.
     auto removed = group_commit_->Remove(storage_key, record);
     if (removed.ok() && removed.value()) {
       --stats.pending;

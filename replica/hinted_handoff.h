@@ -11,6 +11,7 @@
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/peer_link.h"
+#include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/record_store.h"
 #include "replica/string_hash.h"
@@ -39,7 +40,8 @@ class HintedHandoff : public net::PeerLink::Listener {
   static cluster::Result<HintedHandoff*> Create(const cluster::Config& config,
                                                 uv_loop_t* loop,
                                                 RecordStore* store,
-                                                GroupCommit* group_commit);
+                                                GroupCommit* group_commit,
+                                                const FlushMark* flush);
   HintedHandoff(const HintedHandoff&) = delete;
   HintedHandoff& operator=(const HintedHandoff&) = delete;
 
@@ -66,7 +68,8 @@ class HintedHandoff : public net::PeerLink::Listener {
   };
 
   HintedHandoff(const cluster::Config& config, uv_loop_t* loop,
-                RecordStore* store, GroupCommit* group_commit);
+                RecordStore* store, GroupCommit* group_commit,
+                const FlushMark* flush);
   cluster::Status CountHints();
   void Tick();
   void SendSome(size_t home, size_t budget, uint64_t now_ms);
@@ -77,6 +80,7 @@ class HintedHandoff : public net::PeerLink::Listener {
   uv_loop_t* loop_;
   RecordStore* store_;
   GroupCommit* group_commit_;
+  const FlushMark* flush_;
   uv_timer_t timer_;
   std::vector<Home> homes_;  // every replica but this one
   std::map<std::string, HomeStats> stats_;

@@ -42,12 +42,12 @@ void PeerTrees::Update(std::string_view key,
 
 cluster::Status PeerTrees::Rebuild(const RecordStore& store) {
   auto last =
-      store.Scan(kDataFamily, "", SIZE_MAX,
+      store.Scan(AllData(), "", SIZE_MAX,
                  [this](std::string_view storage_key, std::string_view value) {
                    auto key = ParseDataKey(storage_key);
                    auto record = cluster::ParseRecord(value);
                    if (key && record.ok())
-                     Update(*key, std::nullopt, record->version);
+                     Update(key->key, std::nullopt, record->version);
                    return true;
                  });
   return last.ok() ? cluster::Status::OK() : last.status();

@@ -69,7 +69,7 @@ void RecordStore::Batch::Delete(std::string_view storage_key) {
   ++count_;
 }
 
-cluster::Result<std::string> RecordStore::Scan(std::string_view prefix,
+cluster::Result<std::string> RecordStore::Scan(const KeyRange& range,
                                                std::string_view after,
                                                size_t limit,
                                                const Visitor& visit) const {
@@ -77,11 +77,11 @@ cluster::Result<std::string> RecordStore::Scan(std::string_view prefix,
   options.fill_cache = false;  // a scan should not evict the hot records
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(options));
   std::string last;
-  it->Seek(ToSlice(after.empty() ? prefix : after));
+  it->Seek(ToSlice(after.empty() ? std::string_view(range.begin) : after));
   if (!after.empty() && it->Valid() && it->key() == ToSlice(after)) it->Next();
   for (size_t n = 0; it->Valid() && n < limit; it->Next(), ++n) {
     std::string_view key(it->key().data(), it->key().size());
-    if (key.substr(0, prefix.size()) != prefix) break;
+    if (key >= range.end) break;
     last.assign(key);
     if (!visit(key, std::string_view(it->value().data(), it->value().size()))) {
       break;

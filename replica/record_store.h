@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/cluster/status.h"
+#include "replica/storage_keys.h"
 
 namespace leveldb {
 class DB;
@@ -32,13 +33,13 @@ class RecordStore {
   cluster::Result<std::optional<std::string>> Get(
       std::string_view storage_key) const;
 
-  // Calls `visit(storage_key, value)` for the entries whose key starts with
-  // `prefix`, in key order, starting after `after` (or at the prefix's start
-  // when empty), until `visit` returns false or `limit` entries were seen.
-  // Returns the last key visited ("" if none): pass it as `after` to resume.
+  // Calls `visit(storage_key, value)` for the entries of `range`, in key
+  // order, starting after `after` (or at the range's start when empty),
+  // until `visit` returns false or `limit` entries were seen. Returns the
+  // last key visited ("" if none): pass it as `after` to resume.
   using Visitor =
       std::function<bool(std::string_view storage_key, std::string_view value)>;
-  cluster::Result<std::string> Scan(std::string_view prefix,
+  cluster::Result<std::string> Scan(const KeyRange& range,
                                     std::string_view after, size_t limit,
                                     const Visitor& visit) const;
 

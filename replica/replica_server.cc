@@ -3,6 +3,7 @@
 #include "protocol/cluster/quorum.h"
 #include "protocol/cluster/record.h"
 #include "protocol/resp/reply_writer.h"
+#include "protocol/net/log.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -35,11 +36,16 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
   commands_.Add("ll.hput", 4, &ReplicaServer::HintPut);
   commands_.Add("ll.tree", -4, &ReplicaServer::TreeNodes);
   commands_.Add("ll.leaf", 3, &ReplicaServer::LeafEntries);
+  commands_.Add("ll.flush", 2, &ReplicaServer::Flush);
+  commands_.Add("ll.scan", 4, &ReplicaServer::ScanRange);
 }
 
 ReplicaServer::~ReplicaServer() = default;
 
 cluster::Status ReplicaServer::Start() {
+  auto flushed = store_->Get(FlushMark::kFlushKey);
+  if (!flushed.ok()) return flushed.status();
+  if (flushed.value()) flush_.Raise(*flushed.value());
   cluster::Status rebuilt = trees_.Rebuild(*store_);
   if (!rebuilt.ok()) return rebuilt;
   net::ServerLimits limits;
@@ -60,15 +66,16 @@ cluster::Status ReplicaServer::Start() {
                           [this](uint64_t token, const cluster::Status& s) {
                             OnWriteDone(token, s);
                           });
-  auto handoff = HintedHandoff::Create(config_, loop_, store_, group_commit_);
+  auto handoff =
+      HintedHandoff::Create(config_, loop_, store_, group_commit_, &flush_);
   if (!handoff.ok()) return handoff.status();
   handoff_ = handoff.value();
   anti_entropy_ = AntiEntropy::Create(
-      config_, loop_, group_commit_, &trees_,
+      config_, loop_, group_commit_, &trees_, &flush_,
       [this](std::string_view key, std::string_view record) {
         (void)PutData(nullptr, key, record);
       });
-  sweeper_ = Sweeper::Create(config_, loop_, group_commit_, &trees_);
+  sweeper_ = Sweeper::Create(config_, loop_, group_commit_, &trees_, &flush_);
   return cluster::Status::OK();
 }
 
@@ -148,11 +155,48 @@ void ReplicaServer::RecordGet(net::Session& s,
   auto record = NewestFor(argv[1]);
   if (!record.ok()) {
     w.Error("ERR storage: " + record.status().message());
-  } else if (!record.value()) {
-    w.Null();
+  } else if (const std::string* answer = AfterFlush(record.value())) {
+    w.Bulk(*answer);
   } else {
-    w.Bulk(*record.value());
+    w.Null();
   }
+}
+
+const std::string* ReplicaServer::AfterFlush(
+    const std::optional<std::string>& held) const {
+  if (held) {
+    auto view = cluster::ParseRecord(*held);
+    if (!view.ok() || !flush_.Covers(view->version)) return &*held;
+  }
+  return flush_.set() ? &flush_.record() : nullptr;
+}
+
+bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {
+  auto view = cluster::ParseRecord(record);
+  if (!view.ok() || !flush_.Covers(view->version)) return false;
+  if (s != nullptr) {
+    resp::ReplyWriter(&s->Reply())
+        .Bulk(std::string_view(flush_.record()).substr(
+            0, cluster::kRecordHeaderSize));
+  }
+  return true;
+}
+
+void ReplicaServer::Flush(net::Session& s,
+                          std::span<const std::string_view> argv) {
+  auto view = cluster::ParseRecord(argv[1]);
+  if (!view.ok() || !view->tombstone) {
+    resp::ReplyWriter(&s.Reply()).Error("ERR malformed flush record");
+    return;
+  }
+  if (flush_.Raise(argv[1])) {
+    net::Log("flushed every record up to version %s",
+             cluster::VersionToString(view->version).c_str());
+  }
+  // The store keeps the newest mark, as for any record; the reply waits
+  // until it is durable.
+  auto put = Put(&s, std::string(FlushMark::kFlushKey), argv[1]);
+  if (!put.ok()) ReplyError(s, put.status());
 }
 
 cluster::Result<std::optional<std::string>> ReplicaServer::Put(
@@ -178,6 +222,7 @@ cluster::Result<std::optional<std::string>> ReplicaServer::Put(
 
 cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
                                        std::string_view record) {
+  if (DropFlushed(s, record)) return cluster::Status::OK();
   auto prev = Put(s, DataKey(key), record);
   if (!prev.ok()) return prev.status();
   // Put validated the record; the trees follow the newest version held.
@@ -208,6 +253,7 @@ void ReplicaServer::HintPut(net::Session& s,
     resp::ReplyWriter(&s.Reply()).Error("ERR no such home replica");
     return;
   }
+  if (DropFlushed(&s, argv[3])) return;
   auto held = Put(&s, HintKey(home->id, argv[2]), argv[3]);
   if (!held.ok()) {
     ReplyError(s, held.status());

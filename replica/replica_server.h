@@ -13,6 +13,7 @@
 #include "protocol/net/server.h"
 #include "protocol/resp/command_table.h"
 #include "replica/anti_entropy.h"
+#include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/hinted_handoff.h"
 #include "replica/peer_trees.h"
@@ -33,6 +34,11 @@ namespace leaderless::replica {
 //                          -> as LL.PUT, but kept as a hint for replica
 //                             <home> (down at the time), apart from our own
 //                             data, until hinted handoff delivers it
+//   LL.FLUSH <tombstone>   -> once durable, as LL.PUT: FLUSHALL at the
+//                             tombstone's version (see flush_mark.h)
+//   LL.SCAN <first> <last> <count>
+//                          -> the records at ring positions first..last,
+//                             a page at a time (scan_command.cc)
 // LL.GET also answers from the hints held for the key's home replicas, so a
 // stand-in serves what it holds for them. LL.TREE and LL.LEAF serve
 // anti-entropy (sync_commands.cc).
@@ -62,6 +68,8 @@ class ReplicaServer : public net::RequestHandler {
   void HintPut(net::Session& s, std::span<const std::string_view> argv);
   void TreeNodes(net::Session& s, std::span<const std::string_view> argv);
   void LeafEntries(net::Session& s, std::span<const std::string_view> argv);
+  void Flush(net::Session& s, std::span<const std::string_view> argv);
+  void ScanRange(net::Session& s, std::span<const std::string_view> argv);
 
   // Offers `record` under `storage_key`; with a session, answers it once
   // durable. Returns the header of the record held before (nullopt: none).
@@ -72,6 +80,12 @@ class ReplicaServer : public net::RequestHandler {
                           std::string_view record);
   void ReplyError(net::Session& s, const cluster::Status& status);
   cluster::Result<std::optional<std::string>> NewestFor(std::string_view key);
+  // What a read answers for a key holding `held`: it, or the flush's
+  // tombstone if that is newer; nullptr for nothing.
+  const std::string* AfterFlush(const std::optional<std::string>& held) const;
+  // True (and the write answered as superseded, if `s`) when `record` is
+  // older than the last FLUSHALL: it is not stored.
+  bool DropFlushed(net::Session* s, std::string_view record);
   void OnWriteDone(uint64_t token, const cluster::Status& status);
   int PeerIndex(std::string_view id) const;  // -1 if not a peer
   void InfoServer(std::string* out) const;
@@ -96,6 +110,7 @@ class ReplicaServer : public net::RequestHandler {
   cluster::Ring ring_;
   int self_index_;
   PeerTrees trees_;
+  FlushMark flush_;
   resp::CommandTable<Handler> commands_;
   std::unordered_map<uint64_t, PendingWrite> pending_writes_;
   uint64_t next_token_ = 1;

@@ -15,15 +15,20 @@ constexpr uint64_t kTickMs = 100;
 }  // namespace
 
 Sweeper::Sweeper(const cluster::Config& config, uv_loop_t* loop,
-                 GroupCommit* group_commit, PeerTrees* trees)
-    : config_(config), group_commit_(group_commit), trees_(trees) {
+                 GroupCommit* group_commit, PeerTrees* trees,
+                 const FlushMark* flush)
+    : config_(config),
+      group_commit_(group_commit),
+      trees_(trees),
+      flush_(flush) {
   uv_timer_init(loop, &timer_);
   timer_.data = this;
 }
 
 Sweeper* Sweeper::Create(const cluster::Config& config, uv_loop_t* loop,
-                         GroupCommit* group_commit, PeerTrees* trees) {
-  auto* s = new Sweeper(config, loop, group_commit, trees);
+                         GroupCommit* group_commit, PeerTrees* trees,
+                         const FlushMark* flush) {
+  auto* s = new Sweeper(config, loop, group_commit, trees, flush);
   uv_timer_start(
       &s->timer_, [](uv_timer_t* t) { static_cast<Sweeper*>(t->data)->Tick(); },
       kTickMs, kTickMs);
@@ -35,7 +40,7 @@ void Sweeper::Tick() {
       1, static_cast<size_t>(config_.expiry_sweep_rate) * kTickMs / 1000);
   uint64_t now = net::WallMs();
   auto last =
-      group_commit_->store()->Scan(kDataFamily, cursor_, budget,
+      group_commit_->store()->Scan(AllData(), cursor_, budget,
                                    [&](std::string_view key, std::string_view) {
                                      Visit(key, now);
                                      return true;
@@ -60,11 +65,12 @@ void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
   const std::string& encoded = *held.value();
   auto record = cluster::ParseRecord(encoded);
   if (!record.ok()) return;
-  if (cluster::IsPurgeable(*record, now_ms,
+  if (flush_->Covers(record->version) ||
+      cluster::IsPurgeable(*record, now_ms,
                            static_cast<uint64_t>(config_.gc_grace_ms))) {
     auto removed = group_commit_->Remove(storage_key, encoded);
     if (removed.ok() && removed.value()) {
-      trees_->Update(*key, record->version, std::nullopt);
+      trees_->Update(key->key, record->version, std::nullopt);
       ++purged_;
     }
   } else if (record->tombstone) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/cluster/config.h"
+#include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/peer_trees.h"
 
@@ -14,8 +15,8 @@ namespace leaderless::replica {
 // Walks the replica's data in passes, `expiry-sweep-rate` records a second:
 // an expired value becomes a tombstone with the same version and expiry
 // (every replica converts it alike, so anti-entropy sees no difference),
-// and a tombstone or expired record past gc-grace is deleted for good (and
-// leaves the Merkle trees). Counts what each pass saw, for INFO.
+// and a tombstone or expired record past gc-grace, or any record older than
+// the last FLUSHALL, is deleted for good (and leaves the Merkle trees). Counts what each pass saw, for INFO.
 //
 // Heap-allocated (embeds a uv timer); Close() it, it frees itself.
 class Sweeper {
@@ -27,7 +28,8 @@ class Sweeper {
   };
 
   static Sweeper* Create(const cluster::Config& config, uv_loop_t* loop,
-                         GroupCommit* group_commit, PeerTrees* trees);
+                         GroupCommit* group_commit, PeerTrees* trees,
+                         const FlushMark* flush);
   Sweeper(const Sweeper&) = delete;
   Sweeper& operator=(const Sweeper&) = delete;
 
@@ -40,13 +42,14 @@ class Sweeper {
 
  private:
   Sweeper(const cluster::Config& config, uv_loop_t* loop,
-          GroupCommit* group_commit, PeerTrees* trees);
+          GroupCommit* group_commit, PeerTrees* trees, const FlushMark* flush);
   void Tick();
   void Visit(std::string_view storage_key, uint64_t now_ms);
 
   const cluster::Config& config_;
   GroupCommit* group_commit_;
   PeerTrees* trees_;
+  const FlushMark* flush_;
   uv_timer_t timer_;
   std::string cursor_;  // last data key swept in this pass
   Counts current_;

@@ -76,7 +76,8 @@ void ReplicaServer::LeafEntries(net::Session& s,
   resp::ReplyWriter w(&body);
   size_t entries = 0;
   cluster::Status listed =
-      ListLeaf(*store_, *group_commit_, trees_, *leaf, peer, net::WallMs(),
+      ListLeaf(*store_, *group_commit_, trees_, flush_, *leaf, peer,
+               net::WallMs(),
                static_cast<uint64_t>(config_.gc_grace_ms),
                [&](std::string_view key, std::string_view version) {
                  w.Bulk(key);

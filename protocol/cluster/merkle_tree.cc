@@ -5,7 +5,7 @@
 namespace leaderless::cluster {
 
 uint32_t MerkleLeaf(std::string_view key) {
-  return static_cast<uint32_t>(RingHash(key) >> 52);  // top 12 bits
+  return static_cast<uint32_t>(RingHash(key) >> kLeafShift);
 }
 
 uint64_t EntryHash(std::string_view key, const Version& version) {

@@ -22,6 +22,8 @@ namespace leaderless::cluster {
 inline constexpr int kMerkleFanout = 16;
 inline constexpr int kMerkleDepth = 3;
 inline constexpr uint32_t kMerkleLeaves = 4096;  // fanout ^ depth
+// A key's leaf is its ring hash shifted right by this (its top 12 bits).
+inline constexpr int kLeafShift = 52;
 
 // The leaf (0..kMerkleLeaves-1) of a key.
 uint32_t MerkleLeaf(std::string_view key);

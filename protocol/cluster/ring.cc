@@ -56,13 +56,26 @@ Ring::Ring(const std::vector<std::string>& replica_ids, int tokens_per_replica)
   }
 }
 
-std::span<const uint16_t> Ring::Walk(std::string_view key) const {
-  uint64_t h = RingHash(key);
-  auto it = std::lower_bound(
-      tokens_.begin(), tokens_.end(), h,
+std::vector<Ring::Token>::const_iterator Ring::TokenAt(
+    uint64_t position) const {
+  return std::lower_bound(
+      tokens_.begin(), tokens_.end(), position,
       [](const Token& t, uint64_t v) { return t.position < v; });
+}
+
+std::span<const uint16_t> Ring::Walk(std::string_view key) const {
+  return WalkAt(RingHash(key));
+}
+
+std::span<const uint16_t> Ring::WalkAt(uint64_t position) const {
+  auto it = TokenAt(position);
   if (it == tokens_.end()) it = tokens_.begin();  // wrap around
   return {walks_.data() + it->walk_offset, replica_count_};
+}
+
+uint64_t Ring::RangeEnd(uint64_t position) const {
+  auto it = TokenAt(position);
+  return it == tokens_.end() ? UINT64_MAX : it->position;
 }
 
 }  // namespace leaderless::cluster

@@ -30,6 +30,13 @@ class Ring {
   // the key's preference list; the rest are fallbacks in order.
   // The span stays valid as long as the ring.
   std::span<const uint16_t> Walk(std::string_view key) const;
+  // The same for whatever key hashes to `position`.
+  std::span<const uint16_t> WalkAt(uint64_t position) const;
+
+  // The last position of the token range holding `position`: the walk is
+  // the same from `position` to there. (The range that wraps around the
+  // ring's end is split in two at UINT64_MAX.)
+  uint64_t RangeEnd(uint64_t position) const;
 
   size_t replica_count() const { return replica_count_; }
 
@@ -38,6 +45,9 @@ class Ring {
     uint64_t position;
     uint32_t walk_offset;  // into walks_: replica_count_ entries
   };
+
+  // The first token at or after `position`, or end().
+  std::vector<Token>::const_iterator TokenAt(uint64_t position) const;
 
   size_t replica_count_;
   std::vector<Token> tokens_;    // sorted by position

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -74,6 +75,30 @@ TEST(RingTest, BinaryKeysArePlaced) {
   Ring ring(Ids(3), 16);
   auto walk = ring.Walk(std::string_view("\0\r\n\xff", 4));
   EXPECT_EQ(walk.size(), 3u);
+}
+
+// A token range is where one walk holds: from any position to its range's
+// end, keys place alike, and the next position starts another range.
+TEST(RingTest, RangeEndBoundsTheWalk) {
+  Ring ring(Ids(5), 64);
+  uint64_t position = 0;
+  int ranges = 0;
+  for (;; ++ranges) {
+    const uint64_t end = ring.RangeEnd(position);
+    ASSERT_GE(end, position);
+    ASSERT_EQ(ring.RangeEnd(end), end);
+    auto walk = ring.WalkAt(position);
+    auto at_end = ring.WalkAt(end);
+    ASSERT_TRUE(std::equal(walk.begin(), walk.end(), at_end.begin()));
+    if (end == UINT64_MAX) break;
+    position = end + 1;
+  }
+  // 320 tokens, and the range wrapping past the ring's end split in two.
+  EXPECT_EQ(ranges + 1, 5 * 64 + 1);
+  const std::string key = "some key";
+  auto by_key = ring.Walk(key);
+  auto by_hash = ring.WalkAt(RingHash(key));
+  EXPECT_TRUE(std::equal(by_key.begin(), by_key.end(), by_hash.begin()));
 }
 
 }  // namespace

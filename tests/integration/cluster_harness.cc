@@ -746,10 +746,17 @@ void Cluster::PauseReplica(int i) { replicas_[i].process->Signal(SIGSTOP); }
 
 void Cluster::ResumeReplica(int i) { replicas_[i].process->Signal(SIGCONT); }
 
-// The port may be briefly unavailable (another process took it while this
-// replica was down): a replica that exits at startup is started again.
 ::testing::AssertionResult Cluster::RestartReplica(int i) {
-  Node& node = replicas_[i];
+  return Relaunch(replicas_[i]);
+}
+
+::testing::AssertionResult Cluster::RestartProxy(int i) {
+  return Relaunch(proxies_[i]);
+}
+
+// The port may be briefly unavailable (another process took it while this
+// node was down): a node that exits at startup is started again.
+::testing::AssertionResult Cluster::Relaunch(Node& node) {
   const std::string log = dir() + "/" + node.name + ".log";
   bool ready = WaitUntil(
       [&] {

@@ -287,6 +287,8 @@ class Cluster {
   // Starts replica `i` again on its port and data folder and waits until it
   // answers PING. Requires: it is not running.
   ::testing::AssertionResult RestartReplica(int i);
+  // The same for proxy `i` (it may not see its replicas up yet).
+  ::testing::AssertionResult RestartProxy(int i = 0);
   // SIGTERM; success if it exits with code 0 before the deadline.
   ::testing::AssertionResult TerminateReplica(int i);
   ::testing::AssertionResult TerminateProxy(int i = 0);
@@ -312,6 +314,7 @@ class Cluster {
   void StopAll();
   ::testing::AssertionResult Launch(Node& node);
   ::testing::AssertionResult Terminate(Node& node);
+  ::testing::AssertionResult Relaunch(Node& node);
   void CheckAlive();
 
   ClusterOptions options_;

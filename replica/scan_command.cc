@@ -1,0 +1,129 @@
+// LL.SCAN <first> <last> <count>: what the proxy pages through for SCAN,
+// KEYS, DBSIZE and RANDOMKEY. The caller asks for ring positions
+// first..last within one token range (so one walk, one set of homes),
+// and gets
+//
+//   [<covered>, <flush>, key, header, key, header, ...]
+//
+// `covered` (decimal) is the last position the page is complete up to:
+// every record we hold at positions first..covered is in it, with its
+// header (version, tombstone, expiry; no value), newest first among our
+// own data and the hints we hold for the range's homes. `flush` is our
+// FLUSHALL mark ("" if none): records it covers are left out here, and the
+// caller drops what other replicas answer that it covers too.
+//
+// A page stops after about `count` records per source, but never inside a
+// run of records at one position, so `covered` is always a clean boundary.
+
+#include <charconv>
+#include <map>
+
+#include "protocol/cluster/record.h"
+#include "protocol/cluster/ring.h"
+#include "protocol/resp/reply_writer.h"
+#include "replica/replica_server.h"
+#include "replica/storage_keys.h"
+
+namespace leaderless::replica {
+namespace {
+
+constexpr uint64_t kMaxPage = 100000;
+
+std::optional<uint64_t> ParseU64(std::string_view s) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+struct Page {
+  uint64_t covered;
+  // key -> the header of its newest record
+  std::map<std::string, std::string, std::less<>> newest;
+};
+
+// Reads up to `count` records of `range` (a range of ring positions
+// first..last of one source) into `page`, then the rest of the last
+// position's records; lowers page->covered to where this source is
+// complete.
+cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
+                           uint64_t last, size_t count, const FlushMark& flush,
+                           Page* page) {
+  size_t taken = 0;
+  uint64_t last_taken = 0;
+  bool stopped = false;
+  auto take = [&](std::string_view storage_key, std::string_view value) {
+    auto data = ParseDataKey(storage_key);
+    auto hint = ParseHintKey(storage_key);
+    uint64_t position = data ? data->hash : hint->hash;
+    std::string_view key = data ? data->key : hint->key;
+    if (taken >= count && position != last_taken) {
+      stopped = true;
+      return false;
+    }
+    ++taken;
+    last_taken = position;
+    auto record = cluster::ParseRecord(value);
+    if (!record.ok() || flush.Covers(record->version)) return true;
+    auto [it, added] = page->newest.try_emplace(
+        std::string(key), value.substr(0, cluster::kRecordHeaderSize));
+    if (!added && cluster::ParseRecord(it->second)->version < record->version) {
+      it->second.assign(value.substr(0, cluster::kRecordHeaderSize));
+    }
+    return true;
+  };
+  auto scanned = store.Scan(range, "", SIZE_MAX, take);
+  if (!scanned.ok()) return scanned.status();
+  // Stopped early: complete up to the last position taken.
+  page->covered = std::min(page->covered, stopped ? last_taken : last);
+  return cluster::Status::OK();
+}
+
+}  // namespace
+
+void ReplicaServer::ScanRange(net::Session& s,
+                              std::span<const std::string_view> argv) {
+  auto first = ParseU64(argv[1]);
+  auto last = ParseU64(argv[2]);
+  auto count = ParseU64(argv[3]);
+  if (!first || !last || !count || *first > *last || *count == 0 ||
+      *count > kMaxPage) {
+    resp::ReplyWriter(&s.Reply()).Error("ERR bad scan range or count");
+    return;
+  }
+  Page page{*last, {}};
+  auto homes = ring_.WalkAt(*first).first(
+      static_cast<size_t>(config_.replication_factor));
+  std::vector<KeyRange> sources = {DataRange(*first, *last)};
+  if (std::find(homes.begin(), homes.end(), self_index_) == homes.end()) {
+    for (uint16_t home : homes) {
+      sources.push_back(HintRange(config_.replicas[home].id, *first, *last));
+    }
+  }
+  for (const KeyRange& source : sources) {
+    cluster::Status read = ReadSource(*store_, source, *last,
+                                      static_cast<size_t>(*count), flush_, &page);
+    if (!read.ok()) {
+      ReplyError(s, read);
+      return;
+    }
+  }
+  resp::ReplyWriter w(&s.Reply());
+  size_t listed = 0;
+  for (auto it = page.newest.begin(); it != page.newest.end();) {
+    if (cluster::RingHash(it->first) > page.covered) {
+      it = page.newest.erase(it);
+    } else {
+      ++it, ++listed;
+    }
+  }
+  w.ArrayHeader(2 + 2 * listed);
+  w.Bulk(std::to_string(page.covered));
+  w.Bulk(flush_.record());
+  for (const auto& [key, header] : page.newest) {
+    w.Bulk(key);
+    w.Bulk(header);
+  }
+}
+
+}  // namespace leaderless::replica
