@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,9 @@ using Leases = KeyLocks::Leases;
 // Records the order grants ran in and keeps the leases of those that hold.
 struct Recorder {
   std::vector<std::string> order;
-  std::vector<Leases> kept;
+  // A deque: releasing kept[i] grants the next waiter at once, whose
+  // push_back must not move kept[i] while it is being cleared.
+  std::deque<Leases> kept;
 
   KeyLocks::Grant Keep(std::string name) {
     return [this, name](Leases leases) {
