@@ -48,6 +48,7 @@ struct CommandDoc {
 // The documentation tables, by family.
 std::vector<CommandDoc> ServerCommandDocs();  // connection and server
 std::vector<CommandDoc> KeyCommandDocs();     // string and generic (keys)
+std::vector<CommandDoc> KeyspaceCommandDocs();  // SCAN, KEYS, FLUSHALL...
 
 // The documentation of `name` (lowercase), or nullptr if it has none.
 const CommandDoc* FindCommandDoc(std::string_view name);

@@ -70,8 +70,10 @@ Script IntrospectionScript() {
       "client|list",  "client|help",    "command|count",  "command|info",
       "command|docs", "command|list",   "command|help",   "config|get",
       "config|set",   "config|help"};
+  const Argv kKeyspace = {"scan",      "keys",     "dbsize",
+                          "randomkey", "flushall", "flushdb"};
   Script script;
-  for (const Argv* names : {&kOwn, &kSubcommands, &kKeyCommands}) {
+  for (const Argv* names : {&kOwn, &kSubcommands, &kKeyCommands, &kKeyspace}) {
     script.push_back(Prefixed({"COMMAND", "INFO"}, *names));
     script.push_back(Prefixed({"COMMAND", "DOCS"}, *names));
   }
