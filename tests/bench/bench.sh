@@ -13,7 +13,9 @@
 # Rounds are interleaved (round 1: P1 on A B C D, P16 on A B C D; round 2: ...)
 # so that noise from the rest of the machine hits every target alike; the
 # table shows medians over rounds.
-# Then a long SET run against C shows whether the proxy's memory stays flat.
+# Then a long SET run against C shows whether the proxy's memory stays flat,
+# and last, E: C again with one of its 3 replicas killed (kill -9), P16 only,
+# compared with C all up (the quorums still hold with 2 of 3).
 #
 # Usage: tests/bench/bench.sh [--rounds N] [--requests N] [--memory-requests N]
 #                             [--quick] [--build-dir DIR] [--keep-tmp]
@@ -298,7 +300,7 @@ print_table() {
 import collections, statistics, sys
 
 names = {"A": "redis-server", "B": "twemproxy", "C": "proxy (fsync no)",
-         "D": "proxy (fsync always)"}
+         "D": "proxy (fsync always)", "E": "proxy, 1 of 3 down"}
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     rnd, target, pipe, test, rps, p50, p99 = line.split("\t")
@@ -308,7 +310,7 @@ workloads = ["SET P1", "GET P1", "SET P16", "GET P16"]
 med = {}
 print(f"{'target':<24}{'workload':<10}{'req/s':>11}{'p50 ms':>9}{'p99 ms':>9}"
       f"   req/s min..max (runs)")
-for target in "ABCD":
+for target in "ABCDE":
     for w in workloads:
         runs = rows.get((target, w))
         if not runs:
@@ -325,7 +327,8 @@ def ratio(a, b, i):
 
 print("ratios of medians (req/s ratio; p50 and p99 latency ratios, >1 = slower)")
 pairs = [("C", "A", "proxy(no)/redis-server"), ("C", "B", "proxy(no)/twemproxy"),
-         ("D", "A", "proxy(always)/redis-server")]
+         ("D", "A", "proxy(always)/redis-server"),
+         ("E", "C", "1 down/all up")]
 print(f"{'workload':<10}" + "".join(f"{p[2]:>30}" for p in pairs))
 for w in workloads:
     cells = []
@@ -387,6 +390,30 @@ memory_run() {
   grep -q '^"SET"' "$out" || { cat "$out" >&2; die "memory run gave no result"; }
 }
 
+# Target E: target C after kill -9 of its replica r3, once the proxy has
+# marked it down; P16 rounds only.
+degraded_run() {
+  local victim=${c_replica_pids[2]} i round deadline=$((SECONDS + 10))
+  log "degraded run: kill -9 replica r3 of target C (pid $victim)"
+  kill -KILL "$victim"
+  wait "$victim" 2>/dev/null || true
+  for i in "${!pids[@]}"; do
+    [ "${pids[$i]}" = "$victim" ] && unset 'pids[i]' 'names[i]'
+  done
+  pids=("${pids[@]}")
+  names=("${names[@]}")
+  until redis-cli -p "${port_of[C]}" INFO cluster | grep -q '^replicas_up:2'; do
+    [ $SECONDS -lt $deadline ] || die "target C's proxy did not mark r3 down in 10 s"
+    sleep 0.1
+  done
+  port_of[E]=${port_of[C]}
+  probe "target E" "${port_of[E]}"
+  for round in $(seq "$rounds"); do
+    log "round $round/$rounds  P16  target E  ($requests requests per test)"
+    run_bench "$round" E 16 "$requests"
+  done
+}
+
 # What redis-benchmark printed besides its CSV, counted per target and
 # workload (one line per run would drown the table). Its CONFIG GET at start
 # fails on twemproxy and leaderless-proxy, which do not implement CONFIG;
@@ -444,16 +471,18 @@ main() {
   local t0=$SECONDS load_start
   load_start=$(cut -d' ' -f1-3 /proc/loadavg)
   run_rounds
+  local load_after
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo "leaderless-proxy (target C) resident memory right after startup: $rss_start kB"
+  memory_run
+  degraded_run
 
   echo
   echo "== leaderless benchmark: $rounds rounds, redis-benchmark ${bench_args[*]} -t set,get," \
        "-n $((requests / 2)) at -P 1, -n $requests at -P 16; $(nproc) CPUs; medians over rounds"
-  echo "load average before the rounds: $load_start, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "load average before the rounds: $load_start, after: $load_after"
   echo
   print_table
-  echo
-  echo "leaderless-proxy (target C) resident memory right after startup: $rss_start kB"
-  memory_run
   echo
   report_anomalies
   echo "total time: $((SECONDS - t0)) s"
