@@ -11,9 +11,9 @@
 
 namespace leaderless::proxy {
 
-// A multi-key Acquire() in progress: the leases taken so far, in key order.
+// A multi-key Acquire() in progress: the leases granted so far.
 struct KeyLocks::Pending {
-  std::vector<std::string> keys;
+  size_t missing = 0;  // keys not granted yet
   Leases leases;
   Grant grant;
 };
@@ -50,31 +50,36 @@ std::optional<KeyLocks::Leases> KeyLocks::TryAcquire(
   return leases;
 }
 
+// Every key's queue gets the caller's place at once, in arrival order. A
+// later caller for any of the keys thus queues behind this one (it cannot
+// overtake on a key this one has not been granted yet), and a caller only
+// ever waits for callers that came before it, so no two wait for each other
+// in a cycle.
 void KeyLocks::Acquire(std::vector<std::string> keys, Grant grant) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   auto pending = std::make_shared<Pending>();
-  pending->keys = std::move(keys);
-  pending->leases.reserve(pending->keys.size());
+  pending->missing = keys.size();
+  pending->leases.reserve(keys.size());
   pending->grant = std::move(grant);
-  AcquireNext(pending);
-}
-
-void KeyLocks::AcquireNext(const std::shared_ptr<Pending>& pending) {
-  while (pending->leases.size() < pending->keys.size()) {
-    const std::string& key = pending->keys[pending->leases.size()];
+  for (const std::string& key : keys) {
     auto [it, inserted] = entries_.try_emplace(key);
     if (!inserted) {
       it->second.waiters.push_back([this, pending](Lease lease) {
         pending->leases.push_back(std::move(lease));
-        AcquireNext(pending);
+        if (--pending->missing == 0) GrantPending(*pending);
       });
-      return;
+      continue;
     }
     pending->leases.push_back(Lease(this, &*it));
+    --pending->missing;
   }
-  Grant grant = std::move(pending->grant);
-  grant(std::move(pending->leases));
+  if (pending->missing == 0) GrantPending(*pending);
+}
+
+void KeyLocks::GrantPending(Pending& pending) {
+  Grant grant = std::move(pending.grant);
+  grant(std::move(pending.leases));
 }
 
 bool KeyLocks::held(std::string_view key) const {

@@ -62,9 +62,10 @@ class KeyLocks {
   std::optional<Leases> TryAcquire(std::vector<std::string_view> keys);
 
   // Calls `grant` with leases on every distinct key of `keys` once each is
-  // its turn, in FIFO order per key; before returning if all are free. Keys
-  // are taken one at a time in sorted order, so two multi-key callers never
-  // wait for each other in a cycle.
+  // its turn, in FIFO order per key; before returning if all are free. The
+  // caller queues on all its keys at once: later callers of any of them
+  // come after it, and two multi-key callers never wait for each other in a
+  // cycle.
   void Acquire(std::vector<std::string> keys, Grant grant);
 
   // Keys held or waited for.
@@ -86,7 +87,7 @@ class KeyLocks {
     }
   };
 
-  void AcquireNext(const std::shared_ptr<Pending>& pending);
+  void GrantPending(Pending& pending);
   void Release(Node& node);
 
   std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;

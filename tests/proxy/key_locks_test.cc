@@ -134,6 +134,25 @@ TEST(KeyLocksTest, MultiKeyCallersInOppositeOrderDoNotDeadlock) {
   EXPECT_EQ(locks.size(), 0u);
 }
 
+// A pipelined GET b after RENAME a b must see the rename even while the
+// rename still waits for a.
+TEST(KeyLocksTest, LaterCallersQueueBehindAWaiterOnEveryKey) {
+  KeyLocks locks;
+  Recorder r;
+  locks.Acquire({"a"}, r.Keep("holder of a"));
+  locks.Acquire({"a", "b"}, r.Keep("ab"));  // waits for a, queued on b
+  EXPECT_FALSE(locks.TryAcquire({"b"}).has_value());
+  locks.Acquire({"b"}, r.PassThrough("b"));
+  EXPECT_EQ(r.order.size(), 1u);
+  r.kept[0].clear();
+  ASSERT_EQ(r.order.size(), 2u);
+  EXPECT_EQ(r.order[1], "ab");
+  r.kept[1].clear();
+  ASSERT_EQ(r.order.size(), 3u);
+  EXPECT_EQ(r.order[2], "b");
+  EXPECT_EQ(locks.size(), 0u);
+}
+
 TEST(KeyLocksTest, DuplicateKeysAreTakenOnce) {
   KeyLocks locks;
   Recorder r;
