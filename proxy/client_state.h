@@ -1,16 +1,65 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/net/server.h"
+#include "proxy/command_set.h"
+#include "proxy/key_locks.h"
 
 namespace leaderless::proxy {
 
+// A command MULTI queued for EXEC, with its own copy of its arguments.
+struct QueuedCommand {
+  ResolvedCommand command;  // its name and meta are owned by the CommandSet
+  std::vector<std::string> argv;
+};
+
+// Between MULTI and EXEC or DISCARD (transaction.h).
+struct MultiState {
+  std::vector<QueuedCommand> queued;
+  // A command was refused while queueing: EXEC answers EXECABORT.
+  bool aborted = false;
+};
+
+// Where a reply goes that is not written to the connection directly: that
+// of a command EXEC runs, or of a request held behind an EXEC
+// (transaction.cc).
+class ReplySink {
+ public:
+  virtual ~ReplySink() = default;
+  // The reply of the transaction's command number `index` (0 for a held
+  // request).
+  virtual void Fill(size_t index, std::string&& reply) = 0;
+};
+
+// Set while EXEC runs one of its client's queued commands, or a request
+// held behind an EXEC runs (transaction.cc), for the duration of the
+// command function: ReplyNow() writes to `now`, ProxyServer::Later() sends
+// to `later`, and commands on keys run under the transaction's `keys`, if
+// set, instead of taking their own turns.
+struct ExecStep {
+  std::string now{};
+  std::shared_ptr<ReplySink> later{};
+  size_t index = 0;
+  std::shared_ptr<KeyLocks::Leases> keys{};
+};
+
+// A request that came while its client's EXEC was running, run once the
+// EXEC is done.
+struct HeldRequest {
+  std::vector<std::string> argv;
+  std::shared_ptr<ReplySink> reply;  // its place in the reply order
+};
+
 // What the proxy knows about one client connection, kept as its session's
-// state: what AUTH, HELLO, CLIENT SETNAME / SETINFO and RESET set, and what
-// CLIENT LIST shows. Created by ProxyServer on the connection's first
+// state: what AUTH, HELLO, CLIENT SETNAME / SETINFO, RESET and MULTI set,
+// and what CLIENT LIST shows. Created by ProxyServer on the connection's first
 // request; loop thread only.
 struct ClientState : public net::SessionState {
   bool authenticated = false;
@@ -23,6 +72,11 @@ struct ClientState : public net::SessionState {
   // Redis. Views a name owned by the proxy's CommandSet, which outlives every
   // session.
   std::string_view last_command = "NULL";
+  std::optional<MultiState> multi;  // set between MULTI and EXEC / DISCARD
+  ExecStep* exec = nullptr;         // see ExecStep; owned by its setter
+  bool exec_running = false;        // an EXEC has not answered yet
+  bool draining = false;            // `held` is being run
+  std::deque<HeldRequest> held;     // in arrival order
 };
 
 // Redis's rule for client names and library attributes: only the printable

@@ -28,8 +28,8 @@ using DocMap = std::unordered_map<std::string_view, CommandDoc>;
 
 DocMap BuildDocMap() {
   DocMap map;
-  for (auto* family :
-       {&ServerCommandDocs, &KeyCommandDocs, &KeyspaceCommandDocs}) {
+  for (auto* family : {&ServerCommandDocs, &KeyCommandDocs,
+                       &KeyspaceCommandDocs, &TransactionCommandDocs}) {
     for (CommandDoc& doc : family()) {
       const std::string_view name = doc.name;
       map.emplace(name, std::move(doc));

@@ -49,6 +49,7 @@ struct CommandDoc {
 std::vector<CommandDoc> ServerCommandDocs();  // connection and server
 std::vector<CommandDoc> KeyCommandDocs();     // string and generic (keys)
 std::vector<CommandDoc> KeyspaceCommandDocs();  // SCAN, KEYS, FLUSHALL...
+std::vector<CommandDoc> TransactionCommandDocs();  // MULTI, EXEC, WATCH...
 
 // The documentation of `name` (lowercase), or nullptr if it has none.
 const CommandDoc* FindCommandDoc(std::string_view name);

@@ -20,10 +20,14 @@ using CommandFn = void (*)(ProxyServer& proxy, net::Session& session,
                            Argv argv);
 using CommandTable = resp::CommandTable<CommandFn>;
 
+// Where the reply to the request being handled goes: session.Reply(), or
+// the transaction's slot while EXEC runs the command (client_state.h).
+std::string& ReplyBuffer(net::Session& session);
+
 // A writer for the reply to the request being handled, in the session's
 // protocol. Requires: called once per request (see Session::Reply()).
 inline resp::ReplyWriter ReplyNow(net::Session& session) {
-  return resp::ReplyWriter(&session.Reply(), session.protocol());
+  return resp::ReplyWriter(&ReplyBuffer(session), session.protocol());
 }
 
 // Redis's reply to "<CONTAINER> HELP": a header line, `lines` (alternately

@@ -43,12 +43,13 @@ void Quit(ProxyServer&, net::Session& s, Argv) {
   s.CloseAfterReplies();
 }
 
-// Back to a new connection's state: RESP2, no name, and logged out when a
-// password is set. The library attributes stay, as in Redis 7.2: they
-// describe the client program, which RESET does not change.
+// Back to a new connection's state: RESP2, no name, no transaction, and
+// logged out when a password is set. The library attributes stay, as in
+// Redis 7.2: they describe the client program, which RESET does not change.
 void Reset(ProxyServer& proxy, net::Session& s, Argv) {
   ClientState& client = proxy.Client(s);
   client.name.clear();
+  client.multi.reset();
   proxy.SetAuthenticated(s, proxy.AuthenticatedByDefault());
   s.set_protocol(2);
   ReplyNow(s).SimpleString("RESET");

@@ -23,6 +23,25 @@ inline constexpr KeyRange kFirstKey{1, 1, 1};
 inline constexpr KeyRange kEveryKey{1, -1, 1};
 inline constexpr KeyRange kKeyValuePairs{1, -1, 2};
 
+// The keys `range` names in `argv`. Requires: argv holds them.
+template <typename Key>
+std::vector<Key> KeysOf(Argv argv, KeyRange range) {
+  int last =
+      range.last < 0 ? static_cast<int>(argv.size()) + range.last : range.last;
+  std::vector<Key> keys;
+  for (int i = range.first; i <= last; i += range.step) {
+    keys.emplace_back(argv[i]);
+  }
+  return keys;
+}
+
+// The proxy's key turns, shared by every command on keys.
+KeyLocks& ProxyKeyLocks();
+
+// Whether the proxy is stopping: a command granted its keys then must not
+// start ops on the closed coordinator.
+bool ProxyStopping(ProxyServer& proxy);
+
 // A command on keys, running once its keys' turn came (key_locks.h).
 struct KeyCall {
   ProxyServer& proxy;

@@ -1,5 +1,7 @@
 #include "proxy/proxy_server.h"
 
+#include "proxy/transaction.h"
+
 namespace leaderless::proxy {
 
 void LaterReply::Error(std::string_view message) const {
@@ -22,7 +24,9 @@ ProxyServer::ProxyServer(const cluster::Config& config, uv_loop_t* loop)
   AddInfoCommand(commands_);
   AddConfigCommand(commands_);
   AddStringCommands(commands_.table());
+  AddTransactionCommands(commands_);
   AddKeyspaceCommands(commands_.table());
+  AddRenameCommands(commands_.table());
   AddScanCommands(commands_.table());
   AddFlushCommands(commands_.table());
 }
@@ -48,26 +52,33 @@ void ProxyServer::Stop() {
   coordinator_.Close();
 }
 
-// Redis's order: unknown command and arity errors first, then the
-// authentication gate (only commands flagged no_auth pass it), then the
-// command. Rejected requests do not count as processed commands.
 void ProxyServer::OnRequest(net::Session& session, Argv argv) {
   ClientState& client = Client(session);
   client.last_active_ms = now_ms();
+  if (HoldBehindExec(*this, session, client, argv)) return;
+  RunRequest(session, client, argv);
+}
+
+// Redis's order: unknown command and arity errors first, then the
+// authentication gate (only commands flagged no_auth pass it), then, inside
+// MULTI, the queue, else the command. Rejected requests do not count as
+// processed commands.
+void ProxyServer::RunRequest(net::Session& session, ClientState& client,
+                             Argv argv) {
   ResolvedCommand command;
   std::string error;
   if (!commands_.Resolve(argv, &command, &error)) {
     client.last_command = "NULL";
-    ReplyNow(session).Error(error);
-    return;
+    return RefuseCommand(session, client, argv, error);
   }
   client.last_command = command.name;
   if (!client.authenticated && !HasFlag(*command.meta, "no_auth")) {
-    ReplyNow(session).Error("NOAUTH Authentication required.");
-    return;
+    return RefuseCommand(session, client, argv,
+                         "NOAUTH Authentication required.");
   }
   ++commands_processed_;
   ops_.Count(now_ms());
+  if (QueueInTransaction(session, client, command, argv)) return;
   command.handler(*this, session, argv);
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -32,18 +33,24 @@ class LaterReply {
       : server_(server),
         slot_(session.Defer()),
         protocol_(session.protocol()) {}
+  // The reply of command `index` of a transaction EXEC runs.
+  LaterReply(std::shared_ptr<ReplySink> sink, size_t index, int protocol)
+      : protocol_(protocol), sink_(std::move(sink)), index_(index) {}
 
   int protocol() const { return protocol_; }
   // Sends `reply`, a complete RESP reply.
   void Send(std::string&& reply) const {
+    if (sink_) return sink_->Fill(index_, std::move(reply));
     server_->Complete(slot_, std::move(reply));
   }
   void Error(std::string_view message) const;
 
  private:
-  net::Server* server_;
+  net::Server* server_ = nullptr;
   net::ReplySlot slot_;
   int protocol_;
+  std::shared_ptr<ReplySink> sink_;  // set inside EXEC
+  size_t index_ = 0;
 };
 
 // The proxy's request handler: resolves the command (unknown commands,
@@ -58,6 +65,9 @@ class ProxyServer : public net::RequestHandler {
   void Stop();
 
   void OnRequest(net::Session& session, Argv argv) override;
+  // Runs a request of `client`, the state of `session`; OnRequest() minus
+  // the wait behind a running EXEC (transaction.h).
+  void RunRequest(net::Session& session, ClientState& client, Argv argv);
   void OnSessionClosed(net::Session& session) override;
 
   Coordinator& coordinator() { return coordinator_; }
@@ -68,7 +78,12 @@ class ProxyServer : public net::RequestHandler {
   uint64_t uptime_ms() const { return now_ms() - start_ms_; }
   uint64_t commands_processed() const { return commands_processed_; }
   uint64_t ops_per_sec() const { return ops_.PerSecond(now_ms()); }
+  // The reply slot of the request being handled (inside EXEC, of the
+  // queued command being run).
   LaterReply Later(net::Session& session) {
+    if (const ExecStep* step = Client(session).exec) {
+      return LaterReply(step->later, step->index, session.protocol());
+    }
     return LaterReply(server_, session);
   }
 
@@ -109,6 +124,10 @@ void AddCommandCommand(CommandSet& commands);  // COMMAND
 void AddServerCommands(CommandSet& commands);  // TIME
 void AddInfoCommand(CommandSet& commands);     // INFO
 void AddConfigCommand(CommandSet& commands);   // CONFIG
+// MULTI EXEC DISCARD WATCH UNWATCH
+void AddTransactionCommands(CommandSet& commands);
+// RENAME RENAMENX COPY
+void AddRenameCommands(CommandTable& table);
 void AddStringCommands(CommandTable& table);
 void AddKeyspaceCommands(CommandTable& table);
 void AddScanCommands(CommandTable& table);   // SCAN KEYS DBSIZE RANDOMKEY

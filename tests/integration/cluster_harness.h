@@ -323,6 +323,30 @@ class Cluster {
   std::vector<Node> proxies_;
 };
 
+// A suite whose tests share one cluster (3 replicas, appendfsync no) and
+// each get a new proxy connection, client_.
+class SharedClusterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ClusterOptions options;
+    options.replica_lines = {"appendfsync no"};
+    cluster_ = std::make_unique<Cluster>(options);
+    started_ = cluster_->Start();
+  }
+  static void TearDownTestSuite() { cluster_.reset(); }
+
+  void SetUp() override {
+    ASSERT_TRUE(started_);
+    client_ = cluster_->ConnectProxy();
+    ASSERT_TRUE(client_);
+  }
+
+  static inline std::unique_ptr<Cluster> cluster_;
+  static inline ::testing::AssertionResult started_ =
+      ::testing::AssertionFailure();
+  std::unique_ptr<RedisClient> client_;
+};
+
 // A stock redis-server (/usr/bin/redis-server) without persistence, to
 // compare replies with.
 class RealRedis {

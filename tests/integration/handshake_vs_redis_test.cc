@@ -424,9 +424,13 @@ const Difference kDifferences[] = {
     {{"TIME"},
      "\\*2\r\n\\$10\r\n\\d{10}\r\n\\$\\d\r\n\\d+\r\n",
      "another clock reading"},
-    {{"MULTI"},
-     "-ERR unknown command 'MULTI', with args beginning with: \r\n",
-     "no transactions"},
+    {{"WATCH", "hs:k"},
+     "-ERR leaderless does not support WATCH: proxies share no state to "
+     "tell whether a watched key changed\r\n",
+     "transactions without WATCH"},
+    {{"COPY", "hs:k", "hs:k2", "DB", "1"},
+     "-ERR DB index is out of range\r\n",
+     "only database 0"},
     {{"LPUSH", "hs:list", "v"},
      "-ERR unknown command 'LPUSH', with args beginning with: 'hs:list' 'v' "
      "\r\n",

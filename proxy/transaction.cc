@@ -1,0 +1,218 @@
+// MULTI ... EXEC inside one proxy.
+//
+//   MULTI ──▶ each command is resolved (an unknown command or a wrong
+//   arity is refused at once and dooms the transaction), copied into
+//   ClientState::multi and answered +QUEUED
+//   EXEC ──▶ reserves its reply ──▶ takes the turns of every key of every
+//   queued command (key_locks.h) ──▶ runs the commands one at a time, each
+//   once the one before has replied, their replies captured (ExecStep)
+//   ──▶ one array of the replies ──▶ releases the keys
+//
+// Holding every key for the whole run keeps the proxy's other clients off
+// them until the transaction is done. The transaction's own commands run
+// under those turns (RunKeyCommand sees ExecStep::keys) rather than queue
+// behind their own transaction, which would never end. Running them one by
+// one keeps Redis's order: each sees the writes of those before it. That
+// is all a transaction gives: another proxy may write the keys meanwhile,
+// and a command that fails (a quorum error) puts its error in the array
+// while the others still run.
+
+#include "proxy/transaction.h"
+
+#include <iterator>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "proxy/args.h"
+#include "proxy/key_command.h"
+#include "proxy/proxy_server.h"
+
+namespace leaderless::proxy {
+namespace {
+
+// Run even inside MULTI, as Redis does.
+bool RunsInsideMulti(std::string_view name) {
+  for (std::string_view now :
+       {"multi", "exec", "discard", "watch", "unwatch", "quit", "reset"}) {
+    if (name == now) return true;
+  }
+  return false;
+}
+
+std::vector<std::string_view> Views(const std::vector<std::string>& argv) {
+  return {argv.begin(), argv.end()};
+}
+
+// The reply of a held request, to its reserved place.
+class SlotSink : public ReplySink {
+ public:
+  explicit SlotSink(LaterReply reply) : reply_(std::move(reply)) {}
+  void Fill(size_t, std::string&& reply) override {
+    reply_.Send(std::move(reply));
+  }
+
+ private:
+  const LaterReply reply_;
+};
+
+// Runs the requests held while the client's EXEC ran, until one of them is
+// an EXEC that has to wait in turn. Requests arriving meanwhile are held
+// behind them.
+void RunHeld(ProxyServer& proxy, net::Session& session, ClientState& client) {
+  if (client.draining) return;  // an outer RunHeld goes on
+  client.draining = true;
+  while (!client.exec_running && !client.held.empty()) {
+    HeldRequest request = std::move(client.held.front());
+    client.held.pop_front();
+    ExecStep step{.later = request.reply};
+    ExecStep* outer = std::exchange(client.exec, &step);
+    proxy.RunRequest(session, client, Views(request.argv));
+    client.exec = outer;
+    if (!step.now.empty()) request.reply->Fill(0, std::move(step.now));
+    if (ArgIs(request.argv[0], "quit")) {
+      // The connection closes after QUIT's reply: the requests after it
+      // are not run, and their places are filled with nothing.
+      for (HeldRequest& rest : client.held) rest.reply->Fill(0, {});
+      client.held.clear();
+    }
+  }
+  client.draining = false;
+}
+
+// The run of one EXEC. Owned by the key grant and by the replies of its
+// command in flight; gone once the last reply is in.
+class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
+ public:
+  ExecRun(ProxyServer& proxy, net::Session& session,
+          std::vector<QueuedCommand> queued)
+      : proxy_(proxy),
+        session_id_(session.id()),
+        reply_(proxy.Later(session)),
+        queued_(std::move(queued)),
+        replies_(queued_.size()) {}
+
+  void Start() {
+    std::vector<std::string> keys;
+    for (const QueuedCommand& q : queued_) {
+      const resp::CommandMeta& meta = *q.command.meta;
+      if (meta.first_key <= 0) continue;
+      std::vector<std::string> own = KeysOf<std::string>(
+          Views(q.argv), {meta.first_key, meta.last_key, meta.key_step});
+      std::move(own.begin(), own.end(), std::back_inserter(keys));
+    }
+    ProxyKeyLocks().Acquire(
+        std::move(keys), [self = shared_from_this()](KeyLocks::Leases leases) {
+          self->keys_ = std::make_shared<KeyLocks::Leases>(std::move(leases));
+          self->RunSteps();
+        });
+  }
+
+  void Fill(size_t index, std::string&& reply) override {
+    replies_[index] = std::move(reply);
+    ++answered_;
+    if (!running_) RunSteps();
+  }
+
+ private:
+  // Runs commands while each replies before its function returns; a
+  // command that replies later resumes the run from Fill().
+  void RunSteps() {
+    running_ = true;
+    while (answered_ == started_ && started_ < queued_.size()) {
+      net::Session* session = proxy_.server()->Find(session_id_);
+      if (session == nullptr || ProxyStopping(proxy_)) {
+        // The client is gone (or the proxy stopping): nobody to answer,
+        // and the rest of the transaction is not run.
+        running_ = false;
+        keys_.reset();
+        return;
+      }
+      RunStep(*session);
+    }
+    running_ = false;
+    if (answered_ == queued_.size()) Finish();
+  }
+
+  void RunStep(net::Session& session) {
+    const size_t index = started_++;
+    const QueuedCommand& q = queued_[index];
+    ClientState& client = proxy_.Client(session);
+    ExecStep step{.later = shared_from_this(), .index = index, .keys = keys_};
+    ExecStep* outer = std::exchange(client.exec, &step);
+    q.command.handler(proxy_, session, Views(q.argv));
+    client.exec = outer;
+    // A reply written with ReplyNow() is complete once the function returns.
+    if (!step.now.empty()) Fill(index, std::move(step.now));
+  }
+
+  void Finish() {
+    std::string out;
+    resp::ReplyWriter(&out, reply_.protocol()).ArrayHeader(replies_.size());
+    for (const std::string& reply : replies_) out += reply;
+    reply_.Send(std::move(out));
+    keys_.reset();
+    EndExec();
+  }
+
+  void EndExec() {
+    net::Session* session = proxy_.server()->Find(session_id_);
+    if (session == nullptr) return;
+    ClientState& client = proxy_.Client(*session);
+    client.exec_running = false;
+    RunHeld(proxy_, *session, client);
+  }
+
+  ProxyServer& proxy_;
+  const uint64_t session_id_;
+  const LaterReply reply_;  // EXEC's own
+  const std::vector<QueuedCommand> queued_;
+  std::vector<std::string> replies_;
+  std::shared_ptr<KeyLocks::Leases> keys_;  // every queued command's keys
+  size_t started_ = 0;
+  size_t answered_ = 0;
+  bool running_ = false;  // inside RunSteps()
+};
+
+}  // namespace
+
+void RefuseCommand(net::Session& session, ClientState& client, Argv argv,
+                   std::string_view error) {
+  if (!client.multi) return ReplyNow(session).Error(error);
+  if (!ArgIs(argv[0], "exec")) {
+    client.multi->aborted = true;
+    return ReplyNow(session).Error(error);
+  }
+  client.multi.reset();
+  // Redis's execCommandAbort quotes the refusal without its "ERR ".
+  if (error.starts_with("ERR ")) error.remove_prefix(4);
+  ReplyNow(session).Error("EXECABORT Transaction discarded because of: " +
+                          std::string(error));
+}
+
+bool QueueInTransaction(net::Session& session, ClientState& client,
+                        const ResolvedCommand& command, Argv argv) {
+  if (!client.multi || RunsInsideMulti(command.name)) return false;
+  client.multi->queued.push_back(
+      {command, std::vector<std::string>(argv.begin(), argv.end())});
+  ReplyNow(session).SimpleString("QUEUED");
+  return true;
+}
+
+bool HoldBehindExec(ProxyServer& proxy, net::Session& session,
+                    ClientState& client, Argv argv) {
+  if (!client.exec_running && !client.draining) return false;
+  // Not proxy.Later(): this request is no step of the running EXEC.
+  client.held.push_back(
+      {std::vector<std::string>(argv.begin(), argv.end()),
+       std::make_shared<SlotSink>(LaterReply(proxy.server(), session))});
+  return true;
+}
+
+void RunTransaction(ProxyServer& proxy, net::Session& session,
+                    std::vector<QueuedCommand> queued) {
+  proxy.Client(session).exec_running = true;
+  std::make_shared<ExecRun>(proxy, session, std::move(queued))->Start();
+}
+
+}  // namespace leaderless::proxy

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "proxy/client_state.h"
+#include "proxy/command_set.h"
+
+namespace leaderless::proxy {
+
+class ProxyServer;
+
+// Answers `error` for a request refused before it ran (unknown command,
+// arity, NOAUTH). Inside MULTI the refusal also dooms the transaction, as
+// in Redis: EXEC will answer EXECABORT; a refused EXEC itself discards the
+// transaction and answers EXECABORT with the reason.
+void RefuseCommand(net::Session& session, ClientState& client, Argv argv,
+                   std::string_view error);
+
+// Inside MULTI: copies the command into the client's queue, answers
+// +QUEUED and returns true. False when the command runs now: outside MULTI,
+// and for the commands Redis runs inside it (MULTI EXEC DISCARD WATCH
+// UNWATCH QUIT RESET).
+bool QueueInTransaction(net::Session& session, ClientState& client,
+                        const ResolvedCommand& command, Argv argv);
+
+// A client's requests run in order, as in Redis: while its EXEC runs, the
+// requests it pipelined after EXEC are held (with their places in the
+// reply order) and run once the EXEC has answered, so that they see what
+// the transaction did to the connection (HELLO, CLIENT SETNAME, AUTH) as
+// well as to the keys. True if `argv` was held.
+bool HoldBehindExec(ProxyServer& proxy, net::Session& session,
+                    ClientState& client, Argv argv);
+
+// EXEC: takes the turns of every key of `queued`, runs the commands one
+// after the other, each once the one before has replied, and answers one
+// array of their replies. Other commands of this proxy on those keys wait
+// until the last command is done.
+void RunTransaction(ProxyServer& proxy, net::Session& session,
+                    std::vector<QueuedCommand> queued);
+
+}  // namespace leaderless::proxy
