@@ -51,7 +51,11 @@ int main(int argc, char** argv) {
   uv_loop_init(&loop);
   proxy::ProxyServer server(config.value(), &loop);
   cluster::Status started = server.Start();
-  if (!started.ok()) return Fail(started.message());
+  if (!started.ok()) {
+    server.Stop();
+    net::RunUntilClosed(&loop);
+    return Fail(started.message());
+  }
   net::Log("proxy %lld ready on %s:%d, N=%d R=%d W=%d over %zu replicas",
            static_cast<long long>(config->proxy_id), config->bind.c_str(),
            server.server()->port(), config->replication_factor,
@@ -63,8 +67,6 @@ int main(int argc, char** argv) {
     server.Stop();
     signals->Close();
   });
-  uv_run(&loop, UV_RUN_DEFAULT);
-  int rc = uv_loop_close(&loop);
-  if (rc != 0) net::Log("loop closed with handles open: %s", uv_strerror(rc));
+  net::RunUntilClosed(&loop);
   return 0;
 }

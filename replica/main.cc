@@ -53,7 +53,11 @@ int main(int argc, char** argv) {
   uv_loop_init(&loop);
   replica::ReplicaServer server(config.value(), &loop, store.value().get());
   cluster::Status started = server.Start();
-  if (!started.ok()) return Fail(started.message());
+  if (!started.ok()) {
+    server.Stop();
+    net::RunUntilClosed(&loop);
+    return Fail(started.message());
+  }
   const auto* self = cluster::FindReplica(config.value(), config->replica_id);
   net::Log("replica %s ready on %s:%d, data in %s", config->replica_id.c_str(),
            self->host.c_str(), self->port, config->dir.c_str());
@@ -64,8 +68,6 @@ int main(int argc, char** argv) {
     server.Stop();
     signals->Close();
   });
-  uv_run(&loop, UV_RUN_DEFAULT);
-  int rc = uv_loop_close(&loop);
-  if (rc != 0) net::Log("loop closed with handles open: %s", uv_strerror(rc));
+  net::RunUntilClosed(&loop);
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <csignal>
 
+#include "protocol/net/log.h"
+
 namespace leaderless::net {
 
 StopSignals::StopSignals(uv_loop_t* loop, std::function<void()> on_stop)
@@ -35,6 +37,12 @@ void StopSignals::Close() {
       if (--self->open_handles_ == 0) delete self;
     });
   }
+}
+
+void RunUntilClosed(uv_loop_t* loop) {
+  uv_run(loop, UV_RUN_DEFAULT);
+  int rc = uv_loop_close(loop);
+  if (rc != 0) Log("loop closed with handles open: %s", uv_strerror(rc));
 }
 
 }  // namespace leaderless::net

@@ -29,4 +29,9 @@ class StopSignals {
   bool closing_ = false;
 };
 
+// Runs `loop` until nothing is left on it (every handle closed), then
+// closes it, logging if a handle was left open. Also after a failed start:
+// handles closed on the way out are only freed by their close callbacks.
+void RunUntilClosed(uv_loop_t* loop);
+
 }  // namespace leaderless::net

@@ -93,9 +93,18 @@ std::string ReadLogTail(const std::string& path) {
 
 namespace {
 
-bool Pings(int port) {
+// Whether process `pid` answers on `port`: PING, then INFO's process_id.
+// The port was free when picked, but a process of another test running at
+// the same time may have taken it since; its PONG must not count.
+bool Answers(int port, pid_t pid) {
   auto client = RedisClient::Connect(port, Millis(2000));
-  return client && client->Command({"PING"}) == Reply::Status("PONG");
+  if (!client || client->Command({"PING"}) != Reply::Status("PONG")) {
+    return false;
+  }
+  const Reply info = client->Command({"INFO", "server"});
+  return info.type == Reply::Type::kString &&
+         info.str.find("process_id:" + std::to_string(pid) + "\r\n") !=
+             std::string::npos;
 }
 
 // The end of the RESP reply starting at `pos`, or npos if incomplete.
@@ -254,7 +263,7 @@ bool Process::ExitedWithCode(int code) const {
 ::testing::AssertionResult WaitForPing(Process& process, int port) {
   bool answered = false;
   WaitUntil([&] {
-    answered = process.Running() && Pings(port);
+    answered = process.Running() && Answers(port, process.pid());
     return answered || !process.Running();
   });
   if (answered) return ::testing::AssertionSuccess();
@@ -764,7 +773,7 @@ void Cluster::ResumeReplica(int i) { replicas_[i].process->Signal(SIGCONT); }
           node.process = Process::Start(node.argv, log);
           if (!node.process) return false;
         }
-        return Pings(node.port);
+        return Answers(node.port, node.process->pid());
       },
       kDeadline, Millis(50));
   if (!ready) {

@@ -106,7 +106,8 @@ class Process {
   int wait_status_ = 0;
 };
 
-// Waits until `process` answers PING on `port`; fails if it exits first or
+// Waits until `process` answers PING on `port` (and INFO names its pid, so
+// another process on that port does not count); fails if it exits first or
 // the deadline passes.
 ::testing::AssertionResult WaitForPing(Process& process, int port);
 

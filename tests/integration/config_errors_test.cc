@@ -3,6 +3,11 @@
 // errors on a line) and the directive. `--directive value` arguments
 // override the file, and may even carry the cluster description.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -173,6 +178,32 @@ TEST_F(ConfigErrorsTest, OverridesReplaceFileValues) {
   proxy->Signal(SIGTERM);
   ASSERT_TRUE(proxy->WaitExit());
   EXPECT_TRUE(proxy->ExitedWithCode(0)) << proxy->DescribeExit();
+}
+
+// A port already taken (here by a listening socket of the test): each
+// executable says so in one line and exits non-zero, having closed what it
+// opened (under AddressSanitizer a leak would add a report to stderr).
+TEST_F(ConfigErrorsTest, PortInUse) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string taken = std::to_string(ntohs(addr.sin_port));
+  ExpectRejected(replica_,
+                 "replica r1 127.0.0.1:" + taken +
+                     "\nreplication-factor 1\nread-quorum 1\n"
+                     "write-quorum 1\n" +
+                     replica_.role_lines,
+                 {"cannot listen", taken, "address already in use"});
+  ExpectRejected(proxy_, ClusterLines() + proxy_.role_lines,
+                 {"cannot listen", taken, "address already in use"},
+                 {"--port", taken});
+  close(fd);
 }
 
 // The whole cluster description on the command line, the file holding
