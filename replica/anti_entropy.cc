@@ -128,6 +128,8 @@ void AntiEntropy::StartRounds() {
 }
 
 bool AntiEntropy::Request(int peer, const std::string& command, Then then) {
+  // Closing: the callbacks a closing link runs may try to go on.
+  if (closing_ || links_[peer] == nullptr) return false;
   uint64_t id = next_op_id_++;
   if (!links_[peer]->Send(command, id)) return false;  // next round retries
   pending_.emplace(id, std::move(then));
