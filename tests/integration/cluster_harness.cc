@@ -751,9 +751,15 @@ void Cluster::KillProxy(int i) {
   proxies_[i].process->Kill();
 }
 
-void Cluster::PauseReplica(int i) { replicas_[i].process->Signal(SIGSTOP); }
+void Cluster::PauseReplica(int i) {
+  replicas_[i].paused = true;
+  replicas_[i].process->Signal(SIGSTOP);
+}
 
-void Cluster::ResumeReplica(int i) { replicas_[i].process->Signal(SIGCONT); }
+void Cluster::ResumeReplica(int i) {
+  replicas_[i].paused = false;
+  replicas_[i].process->Signal(SIGCONT);
+}
 
 ::testing::AssertionResult Cluster::RestartReplica(int i) {
   return Relaunch(replicas_[i]);
@@ -786,8 +792,15 @@ void Cluster::ResumeReplica(int i) { replicas_[i].process->Signal(SIGCONT); }
 
 ::testing::AssertionResult Cluster::Terminate(Node& node) {
   node.expect_running = false;
+  // Only a paused process gets SIGCONT, and before SIGTERM: one arriving
+  // while the process exits would discard the SIGSTOP with which
+  // LeakSanitizer's exit-time check stops its threads (PTRACE_ATTACH), and
+  // the check would wait for them forever.
+  if (node.paused) {
+    node.paused = false;
+    node.process->Signal(SIGCONT);
+  }
   node.process->Signal(SIGTERM);
-  node.process->Signal(SIGCONT);  // a stopped process handles it once resumed
   if (!node.process->WaitExit()) {
     return ::testing::AssertionFailure()
            << node.name << " still runs " << kDeadline.count()

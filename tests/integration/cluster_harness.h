@@ -307,6 +307,7 @@ class Cluster {
     std::vector<std::string> argv;
     std::unique_ptr<Process> process;
     bool expect_running = false;  // false once told to stop or die
+    bool paused = false;          // SIGSTOPped by PauseReplica()
   };
 
   void PickPorts();
