@@ -46,9 +46,9 @@ struct CommandDoc {
 };
 
 // The documentation tables, by family.
-std::vector<CommandDoc> ServerCommandDocs();  // connection and server
-std::vector<CommandDoc> KeyCommandDocs();     // string and generic (keys)
-std::vector<CommandDoc> KeyspaceCommandDocs();  // SCAN, KEYS, FLUSHALL...
+std::vector<CommandDoc> ServerCommandDocs();       // connection and server
+std::vector<CommandDoc> KeyCommandDocs();          // string and generic (keys)
+std::vector<CommandDoc> KeyspaceCommandDocs();     // SCAN, KEYS, FLUSHALL...
 std::vector<CommandDoc> TransactionCommandDocs();  // MULTI, EXEC, WATCH...
 
 // The documentation of `name` (lowercase), or nullptr if it has none.

@@ -21,9 +21,9 @@ std::vector<ArgDoc> FlushArguments() {
                           .since = "6.2.0"}}}};
 }
 
-const std::vector<std::pair<std::string_view, std::string_view>>
-    kFlushHistory = {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-                     {"6.2.0", "Added the `SYNC` flushing mode modifier."}};
+const std::vector<std::pair<std::string_view, std::string_view>> kFlushHistory =
+    {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+     {"6.2.0", "Added the `SYNC` flushing mode modifier."}};
 
 }  // namespace
 

@@ -148,8 +148,7 @@ void Coordinator::AskAll(const std::string& command, DoneFn done) {
       targets.push_back(static_cast<uint16_t>(r));
     }
   }
-  Ask(targets, command, static_cast<int>(links_.size()), true,
-      std::move(done));
+  Ask(targets, command, static_cast<int>(links_.size()), true, std::move(done));
 }
 
 void Coordinator::Ask(const std::vector<uint16_t>& targets,

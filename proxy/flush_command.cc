@@ -18,9 +18,8 @@ namespace leaderless::proxy {
 namespace {
 
 void Flush(ProxyServer& proxy, net::Session& s, Argv argv) {
-  if (argv.size() > 2 ||
-      (argv.size() == 2 && !ArgIs(argv[1], "async") &&
-       !ArgIs(argv[1], "sync"))) {
+  if (argv.size() > 2 || (argv.size() == 2 && !ArgIs(argv[1], "async") &&
+                          !ArgIs(argv[1], "sync"))) {
     ReplyNow(s).Error(kSyntaxError);
     return;
   }

@@ -96,8 +96,8 @@ void WalkKeys(Coordinator& c, uint64_t cursor, size_t count,
       });
     }
   };
-  auto walk = std::make_shared<Walk>(
-      Walk{c, count, std::move(visit), std::move(done)});
+  auto walk =
+      std::make_shared<Walk>(Walk{c, count, std::move(visit), std::move(done)});
   walk->Read(cursor, walk);
 }
 

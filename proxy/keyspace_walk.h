@@ -24,8 +24,8 @@ namespace leaderless::proxy {
 // some page: the positions of successive pages meet without a gap.
 struct KeyPage {
   std::vector<std::string> keys;
-  uint64_t next = 0;   // the cursor after this page; 0 at the ring's end
-  std::string error;   // a failed page: the reply to send, without '-'
+  uint64_t next = 0;  // the cursor after this page; 0 at the ring's end
+  std::string error;  // a failed page: the reply to send, without '-'
 };
 
 // Reads the page at `cursor`; `done` runs once, possibly before returning.

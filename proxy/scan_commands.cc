@@ -206,16 +206,15 @@ void RandomKey(ProxyServer& proxy, net::Session& s, Argv) {
     return !(state->wrapped && page.next > state->start);
   };
   Coordinator& c = proxy.coordinator();
-  WalkKeys(c, start, kWalkPage, visit,
-           [&c, state, visit, answer](KeyPage&& last) {
-             if (!last.error.empty() || !state->key.empty() ||
-                 state->start == 0) {
-               answer(std::move(last));
-               return;
-             }
-             state->wrapped = true;
-             WalkKeys(c, 0, kWalkPage, visit, answer);
-           });
+  WalkKeys(
+      c, start, kWalkPage, visit, [&c, state, visit, answer](KeyPage&& last) {
+        if (!last.error.empty() || !state->key.empty() || state->start == 0) {
+          answer(std::move(last));
+          return;
+        }
+        state->wrapped = true;
+        WalkKeys(c, 0, kWalkPage, visit, answer);
+      });
 }
 
 }  // namespace
@@ -224,8 +223,8 @@ void AddScanCommands(CommandTable& table) {
   const std::vector<std::string> kRead = {"@keyspace", "@read", "@slow"};
   table.Add("scan", -2, &Scan, {.flags = {"readonly"}, .categories = kRead});
   table.Add("keys", 2, &Keys,
-            {.flags = {"readonly"}, .categories = {"@keyspace", "@read",
-                                                   "@slow", "@dangerous"}});
+            {.flags = {"readonly"},
+             .categories = {"@keyspace", "@read", "@slow", "@dangerous"}});
   table.Add("dbsize", 1, &DbSize,
             {.flags = {"readonly", "fast"},
              .categories = {"@keyspace", "@read", "@fast"}});

@@ -43,28 +43,28 @@ cluster::Status ListLeaf(
     uint64_t gc_grace_ms,
     const std::function<void(std::string_view, std::string_view)>& visit) {
   cluster::Status status;
-  auto last =
-      store.Scan(LeafRange(leaf), "", SIZE_MAX,
-                 [&](std::string_view storage_key, std::string_view) {
-                   auto key = ParseDataKey(storage_key);
-                   if (!key || !trees.Shares(key->key, peer)) return true;
-                   // Pending writes are newer than the store's copy: ask the
-                   // overlay.
-                   auto held = group_commit.Lookup(storage_key);
-                   if (!held.ok()) {
-                     status = held.status();
-                     return false;
-                   }
-                   if (!held.value()) return true;
-                   auto record = cluster::ParseRecord(*held.value());
-                   if (!record.ok() || flush.Covers(record->version) ||
-                       cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
-                     return true;
-                   }
-                   visit(key->key, std::string_view(*held.value())
-                                   .substr(2, cluster::kEncodedVersionSize));
-                   return true;
-                 });
+  auto last = store.Scan(
+      LeafRange(leaf), "", SIZE_MAX,
+      [&](std::string_view storage_key, std::string_view) {
+        auto key = ParseDataKey(storage_key);
+        if (!key || !trees.Shares(key->key, peer)) return true;
+        // Pending writes are newer than the store's copy: ask the
+        // overlay.
+        auto held = group_commit.Lookup(storage_key);
+        if (!held.ok()) {
+          status = held.status();
+          return false;
+        }
+        if (!held.value()) return true;
+        auto record = cluster::ParseRecord(*held.value());
+        if (!record.ok() || flush.Covers(record->version) ||
+            cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
+          return true;
+        }
+        visit(key->key, std::string_view(*held.value())
+                            .substr(2, cluster::kEncodedVersionSize));
+        return true;
+      });
   if (!last.ok()) return last.status();
   return status;
 }
@@ -228,8 +228,8 @@ void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
   }
   totals_.keys_exchanged += list->elements.size() / 2;
   cluster::Status listed =
-      ListLeaf(*group_commit_->store(), *group_commit_, *trees_, *flush_, leaf, peer,
-               net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
+      ListLeaf(*group_commit_->store(), *group_commit_, *trees_, *flush_, leaf,
+               peer, net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
                [&](std::string_view key, std::string_view version) {
                  both[std::string(key)].first.assign(version);
                });

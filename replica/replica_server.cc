@@ -2,8 +2,8 @@
 
 #include "protocol/cluster/quorum.h"
 #include "protocol/cluster/record.h"
-#include "protocol/resp/reply_writer.h"
 #include "protocol/net/log.h"
+#include "protocol/resp/reply_writer.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -176,8 +176,8 @@ bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {
   if (!view.ok() || !flush_.Covers(view->version)) return false;
   if (s != nullptr) {
     resp::ReplyWriter(&s->Reply())
-        .Bulk(std::string_view(flush_.record()).substr(
-            0, cluster::kRecordHeaderSize));
+        .Bulk(std::string_view(flush_.record())
+                  .substr(0, cluster::kRecordHeaderSize));
   }
   return true;
 }

@@ -101,8 +101,8 @@ void ReplicaServer::ScanRange(net::Session& s,
     }
   }
   for (const KeyRange& source : sources) {
-    cluster::Status read = ReadSource(*store_, source, *last,
-                                      static_cast<size_t>(*count), flush_, &page);
+    cluster::Status read = ReadSource(
+        *store_, source, *last, static_cast<size_t>(*count), flush_, &page);
     if (!read.ok()) {
       ReplyError(s, read);
       return;

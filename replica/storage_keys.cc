@@ -82,7 +82,9 @@ KeyRange HintsFor(std::string_view home) {
   return HintRange(home, 0, UINT64_MAX);
 }
 
-KeyRange AllHints() { return {std::string(1, kHint), std::string(1, kHint + 1)}; }
+KeyRange AllHints() {
+  return {std::string(1, kHint), std::string(1, kHint + 1)};
+}
 
 std::optional<DataKeyParts> ParseDataKey(std::string_view storage_key) {
   if (storage_key.size() < 1 + kHashSize || storage_key[0] != kData) {

@@ -39,12 +39,11 @@ void Sweeper::Tick() {
   size_t budget = std::max<size_t>(
       1, static_cast<size_t>(config_.expiry_sweep_rate) * kTickMs / 1000);
   uint64_t now = net::WallMs();
-  auto last =
-      group_commit_->store()->Scan(AllData(), cursor_, budget,
-                                   [&](std::string_view key, std::string_view) {
-                                     Visit(key, now);
-                                     return true;
-                                   });
+  auto last = group_commit_->store()->Scan(
+      AllData(), cursor_, budget, [&](std::string_view key, std::string_view) {
+        Visit(key, now);
+        return true;
+      });
   if (!last.ok()) {
     net::Log("expiry sweep failed: %s", last.status().message().c_str());
     return;

@@ -16,7 +16,8 @@ namespace leaderless::replica {
 // an expired value becomes a tombstone with the same version and expiry
 // (every replica converts it alike, so anti-entropy sees no difference),
 // and a tombstone or expired record past gc-grace, or any record older than
-// the last FLUSHALL, is deleted for good (and leaves the Merkle trees). Counts what each pass saw, for INFO.
+// the last FLUSHALL, is deleted for good (and leaves the Merkle trees). Counts
+// what each pass saw, for INFO.
 //
 // Heap-allocated (embeds a uv timer); Close() it, it frees itself.
 class Sweeper {

@@ -77,8 +77,7 @@ void ReplicaServer::LeafEntries(net::Session& s,
   size_t entries = 0;
   cluster::Status listed =
       ListLeaf(*store_, *group_commit_, trees_, flush_, *leaf, peer,
-               net::WallMs(),
-               static_cast<uint64_t>(config_.gc_grace_ms),
+               net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
                [&](std::string_view key, std::string_view version) {
                  w.Bulk(key);
                  w.Bulk(version);

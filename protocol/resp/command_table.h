@@ -22,9 +22,9 @@ std::string ArityError(std::string_view lowercase_name);
 // as Redis 7 does (clients use the key positions to route, redis-cli the
 // arity for hints).
 struct CommandMeta {
-  std::vector<std::string> flags;       // "write", "readonly", "fast", ...
-  int first_key = 0;                    // 0: the command takes no key
-  int last_key = 0;                     // -1: the last argument
+  std::vector<std::string> flags;  // "write", "readonly", "fast", ...
+  int first_key = 0;               // 0: the command takes no key
+  int last_key = 0;                // -1: the last argument
   int key_step = 0;
   std::vector<std::string> categories;  // ACL categories: "@string", ...
 };

@@ -26,9 +26,8 @@ KeySet ArrayStrings(const Reply& r) {
 // SCAN from cursor 0 to the end, `count` at a time; every key returned
 // (repeats collapse), or nullopt on an error reply. `next(i)` picks the
 // client for the i-th call, so a scan can move between proxies.
-std::optional<KeySet> ScanAll(
-    const std::function<RedisClient&(int call)>& next,
-    const std::vector<std::string>& options = {}) {
+std::optional<KeySet> ScanAll(const std::function<RedisClient&(int call)>& next,
+                              const std::vector<std::string>& options = {}) {
   KeySet keys;
   std::string cursor = "0";
   for (int call = 0;; ++call) {
@@ -167,21 +166,32 @@ TEST(KeyspaceErrorsTest, SameRepliesAsRedis) {
   auto theirs = RawConnection::Connect(redis.port());
   ASSERT_TRUE(ours && theirs);
   const std::vector<std::vector<std::string>> commands = {
-      {"SCAN", "x"},           {"SCAN", "-"},
-      {"SCAN", " 1"},          {"SCAN", "1x"},
+      {"SCAN", "x"},
+      {"SCAN", "-"},
+      {"SCAN", " 1"},
+      {"SCAN", "1x"},
       {"SCAN", "99999999999999999999"},
-      {"SCAN", "0", "COUNT"},  {"SCAN", "0", "COUNT", "0"},
+      {"SCAN", "0", "COUNT"},
+      {"SCAN", "0", "COUNT", "0"},
       {"SCAN", "0", "COUNT", "-1"},
       {"SCAN", "0", "COUNT", "x"},
-      {"SCAN", "0", "MATCH"},  {"SCAN", "0", "FOO", "1"},
-      {"SCAN", "0", "TYPE"},   {"SCAN"},
+      {"SCAN", "0", "MATCH"},
+      {"SCAN", "0", "FOO", "1"},
+      {"SCAN", "0", "TYPE"},
+      {"SCAN"},
       {"SCAN", "0", "count", "5", "match", "*", "type", "STRING"},
-      {"KEYS"},                {"KEYS", "a", "b"},
-      {"KEYS", "nothing*"},    {"DBSIZE", "x"},
-      {"RANDOMKEY", "x"},      {"RANDOMKEY"},
-      {"FLUSHALL", "x"},       {"FLUSHALL", "ASYNC", "SYNC"},
-      {"FLUSHDB", "sync"},     {"FLUSHALL", "async"},
-      {"FLUSHALL"},            {"DBSIZE"},
+      {"KEYS"},
+      {"KEYS", "a", "b"},
+      {"KEYS", "nothing*"},
+      {"DBSIZE", "x"},
+      {"RANDOMKEY", "x"},
+      {"RANDOMKEY"},
+      {"FLUSHALL", "x"},
+      {"FLUSHALL", "ASYNC", "SYNC"},
+      {"FLUSHDB", "sync"},
+      {"FLUSHALL", "async"},
+      {"FLUSHALL"},
+      {"DBSIZE"},
   };
   for (const auto& argv : commands) {
     SCOPED_TRACE(Printable(RespCommand(argv)));

@@ -42,9 +42,9 @@ TEST(StorageKeysTest, RangesHoldExactlyTheirPositions) {
     EXPECT_TRUE(InRange(DataRange(hash, hash), data));
     EXPECT_TRUE(InRange(AllData(), data));
     EXPECT_TRUE(InRange(LeafRange(cluster::MerkleLeaf(key)), data));
-    EXPECT_FALSE(InRange(LeafRange((cluster::MerkleLeaf(key) + 1) %
-                                   cluster::kMerkleLeaves),
-                         data));
+    EXPECT_FALSE(InRange(
+        LeafRange((cluster::MerkleLeaf(key) + 1) % cluster::kMerkleLeaves),
+        data));
     if (hash > 0) {
       EXPECT_FALSE(InRange(DataRange(0, hash - 1), data));
     }
