@@ -18,7 +18,6 @@
 namespace leaderless::test {
 namespace {
 
-constexpr char kPassword[] = "pa55word";
 constexpr char kClients[] = LEADERLESS_CLIENTS_DIR;
 
 // Output as printed, with terminal escape sequences and carriage returns
@@ -30,21 +29,8 @@ std::string PlainText(const std::string& terminal) {
   return text;
 }
 
-class ClientLibrariesTest : public ::testing::Test {
+class ClientLibrariesTest : public PasswordClusterTest {
  protected:
-  static void SetUpTestSuite() {
-    cluster_ = std::make_unique<Cluster>();
-    locked_ = std::make_unique<PasswordProxy>();
-    started_ = cluster_->Start();
-    if (started_) started_ = locked_->Start(*cluster_, kPassword);
-  }
-  static void TearDownTestSuite() {
-    locked_.reset();
-    cluster_.reset();
-  }
-
-  void SetUp() override { ASSERT_TRUE(started_); }
-
   static int port() { return cluster_->proxy_port(); }
 
   // redis-cli's stdout; a non-zero exit fails the test.
@@ -62,11 +48,6 @@ class ClientLibrariesTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_EQ(r.out, "ok\n") << r.err;
   }
-
-  static inline std::unique_ptr<Cluster> cluster_;
-  static inline std::unique_ptr<PasswordProxy> locked_;
-  static inline ::testing::AssertionResult started_ =
-      ::testing::AssertionFailure();
 };
 
 // ---- redis-cli

@@ -19,7 +19,6 @@ namespace {
 using namespace std::string_literals;
 using Argv = std::vector<std::string>;
 
-constexpr char kPassword[] = "s3cret";
 constexpr char kNoAuth[] = "-NOAUTH Authentication required.\r\n";
 constexpr char kOk[] = "+OK\r\n";
 
@@ -33,21 +32,8 @@ std::string Error(std::string_view message) {
 
 // One cluster (and one proxy with a password) for the whole suite: these
 // tests only talk to the proxies.
-class HandshakeTest : public ::testing::Test {
+class HandshakeTest : public PasswordClusterTest {
  protected:
-  static void SetUpTestSuite() {
-    cluster_ = std::make_unique<Cluster>();
-    locked_ = std::make_unique<PasswordProxy>();
-    started_ = cluster_->Start();
-    if (started_) started_ = locked_->Start(*cluster_, kPassword);
-  }
-  static void TearDownTestSuite() {
-    locked_.reset();
-    cluster_.reset();
-  }
-
-  void SetUp() override { ASSERT_TRUE(started_); }
-
   static std::unique_ptr<RawConnection> Open(int port) {
     auto conn = RawConnection::Connect(port);
     EXPECT_TRUE(conn) << "cannot connect to port " << port;
@@ -78,11 +64,6 @@ class HandshakeTest : public ::testing::Test {
     const std::string reply = Raw(conn, {"CLIENT", "ID"});
     return reply.size() > 3 ? std::stoll(reply.substr(1)) : -1;
   }
-
-  static inline std::unique_ptr<Cluster> cluster_;
-  static inline std::unique_ptr<PasswordProxy> locked_;
-  static inline ::testing::AssertionResult started_ =
-      ::testing::AssertionFailure();
 };
 
 // ---- Connection commands

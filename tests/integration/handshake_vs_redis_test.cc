@@ -19,7 +19,6 @@ using namespace std::string_literals;
 using Argv = std::vector<std::string>;
 using Script = std::vector<Argv>;
 
-constexpr char kPassword[] = "s3cret";
 
 // Connection ids are numbered by each server on its own: HELLO's "id" and
 // CLIENT ID's reply are compared with the number masked.

@@ -26,6 +26,32 @@ class PasswordProxy {
   int port_ = 0;
 };
 
+// The password of the PasswordProxy of these tests.
+inline constexpr char kPassword[] = "s3cret";
+
+// A suite whose tests share one cluster and one PasswordProxy over it
+// (password kPassword): tests that only talk to proxies.
+class PasswordClusterTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    cluster_ = std::make_unique<Cluster>();
+    locked_ = std::make_unique<PasswordProxy>();
+    started_ = cluster_->Start();
+    if (started_) started_ = locked_->Start(*cluster_, kPassword);
+  }
+  static void TearDownTestSuite() {
+    locked_.reset();
+    cluster_.reset();
+  }
+
+  void SetUp() override { ASSERT_TRUE(started_); }
+
+  static inline std::unique_ptr<Cluster> cluster_;
+  static inline std::unique_ptr<PasswordProxy> locked_;
+  static inline ::testing::AssertionResult started_ =
+      ::testing::AssertionFailure();
+};
+
 // `argv` as a client sends it: a RESP multibulk.
 std::string EncodeCommand(const std::vector<std::string>& argv);
 
