@@ -39,11 +39,8 @@ keep_tmp=0
 # Every benchmark uses the same client shape; only -P and -n vary.
 bench_args=(-c 50 -d 64 -r 100000)
 
-python=/usr/bin/python3
-[ -x "$python" ] || python=python3
-
-die() { echo "bench: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=tests/bench/processes.sh
+. "$repo/tests/bench/processes.sh"
 
 parse_args() {
   while [ $# -gt 0 ]; do
@@ -73,89 +70,10 @@ check_tools() {
 
 # ---------------------------------------------------------------- processes
 
-tmp=""
-pids=()       # every process we started, stopped by PID on exit
-names=()      # parallel to pids: a label for messages
 memory_bench="" # the memory run's redis-benchmark while it runs in the background
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e  # a failing kill must not cut the cleanup short
-  # A background job ignores Ctrl-C (non-interactive bash), so stop it here.
+stop_background() {
   [ -n "$memory_bench" ] && kill -TERM "$memory_bench" 2>/dev/null
-  if [ ${#pids[@]} -gt 0 ]; then
-    log "stopping ${#pids[@]} processes (pids ${pids[*]})"
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    # Give them a few seconds to exit cleanly, then insist.
-    local _ p alive
-    for _ in $(seq 50); do
-      alive=0
-      for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-      [ $alive -eq 0 ] && break
-      sleep 0.1
-    done
-    for p in "${pids[@]}"; do
-      kill -0 "$p" 2>/dev/null && { log "pid $p ignored SIGTERM; sending SIGKILL"; kill -KILL "$p" 2>/dev/null || true; }
-    done
-    wait 2>/dev/null || true
-  fi
-  if [ -n "$tmp" ] && [ -d "$tmp" ]; then
-    if [ $keep_tmp -eq 1 ] || [ $rc -ne 0 ]; then
-      log "temp folder kept: $tmp"
-    else
-      rm -rf "$tmp"
-    fi
-  fi
-  exit $rc
-}
-
-# Prints N distinct free TCP ports on 127.0.0.1. The sockets are held open
-# until all are chosen so that the N ports differ.
-free_ports() {
-  "$python" - "$1" <<'EOF'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-EOF
-}
-
-# start NAME LOGFILE CMD...: runs CMD in the background, records its PID.
-start() {
-  local name=$1 logfile=$2; shift 2
-  "$@" >>"$logfile" 2>&1 &
-  pids+=($!)
-  names+=("$name")
-  last_pid=$!
-}
-
-# wait_ping NAME PID PORT LOGFILE: polls PING until it answers PONG (10 s
-# deadline), failing at once if the process has died.
-wait_ping() {
-  local name=$1 pid=$2 port=$3 logfile=$4 deadline=$((SECONDS + 10))
-  while [ $SECONDS -lt $deadline ]; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 20 "$logfile" >&2 || true
-      die "$name (pid $pid) exited during startup; log: $logfile"
-    fi
-    [ "$(redis-cli -p "$port" PING 2>/dev/null)" = PONG ] && return 0
-    sleep 0.1
-  done
-  tail -n 20 "$logfile" >&2 || true
-  die "$name (pid $pid) does not answer PING on port $port after 10 s; log: $logfile"
-}
-
-# Fails if any process we started has died (e.g. crashed under load).
-check_alive() {
-  local i
-  for i in "${!pids[@]}"; do
-    kill -0 "${pids[$i]}" 2>/dev/null ||
-      die "${names[$i]} (pid ${pids[$i]}) died ${1:-}; logs in $tmp"
-  done
 }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
@@ -393,15 +311,11 @@ memory_run() {
 # Target E: target C after kill -9 of its replica r3, once the proxy has
 # marked it down; P16 rounds only.
 degraded_run() {
-  local victim=${c_replica_pids[2]} i round deadline=$((SECONDS + 10))
+  local victim=${c_replica_pids[2]} round deadline=$((SECONDS + 10))
   log "degraded run: kill -9 replica r3 of target C (pid $victim)"
   kill -KILL "$victim"
   wait "$victim" 2>/dev/null || true
-  for i in "${!pids[@]}"; do
-    [ "${pids[$i]}" = "$victim" ] && unset 'pids[i]' 'names[i]'
-  done
-  pids=("${pids[@]}")
-  names=("${names[@]}")
+  forget "$victim"
   until redis-cli -p "${port_of[C]}" INFO cluster | grep -q '^replicas_up:2'; do
     [ $SECONDS -lt $deadline ] || die "target C's proxy did not mark r3 down in 10 s"
     sleep 0.1
