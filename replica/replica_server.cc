@@ -164,14 +164,16 @@ void ReplicaServer::RecordGet(net::Session& s,
 
 const std::string* ReplicaServer::AfterFlush(
     const std::optional<std::string>& held) const {
+  if (!flush_.set()) return held ? &*held : nullptr;  // no parse per read
   if (held) {
     auto view = cluster::ParseRecord(*held);
     if (!view.ok() || !flush_.Covers(view->version)) return &*held;
   }
-  return flush_.set() ? &flush_.record() : nullptr;
+  return &flush_.record();
 }
 
 bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {
+  if (!flush_.set()) return false;  // no parse per write
   auto view = cluster::ParseRecord(record);
   if (!view.ok() || !flush_.Covers(view->version)) return false;
   if (s != nullptr) {
