@@ -74,7 +74,8 @@ std::vector<Reply> Pipeline(
 // SETs every pair: success when every one was acknowledged (+OK).
 ::testing::AssertionResult SetAll(RedisClient& client, const KeyValues& kvs,
                                   size_t depth = 100);
-// GETs every key: success when each reads back its value.
+// GETs every key: success when each reads back its value. Reads that
+// time out (NOQUORUM) are retried until kDeadline.
 ::testing::AssertionResult ReadsBack(RedisClient& client, const KeyValues& kvs,
                                      size_t depth = 100);
 

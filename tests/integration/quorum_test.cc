@@ -219,7 +219,9 @@ LinkCounts LinkOf(RedisClient& proxy, const std::string& id) {
 // burst is acknowledged (W=2 without the hung replica), the link holds at
 // most its bound, and refused the rest.
 TEST(BoundedLinkTest, HungReplicaIsNeitherWaitedForNorBuffered) {
-  ClusterOptions options = FailureOptions(5);
+  // Nothing here waits for a timeout, so a long one keeps 256 KiB requests
+  // to the healthy replicas from missing it on a loaded machine.
+  ClusterOptions options = FailureOptions(5, 5000);
   options.proxy_lines.push_back("replica-link-max-in-flight " +
                                 std::to_string(kMaxInFlight));
   options.proxy_lines.push_back("replica-down-after-timeouts 1000000000");
