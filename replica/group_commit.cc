@@ -94,7 +94,7 @@ void GroupCommit::FlushOpen() {
   if (!open_ || (open_->tokens.empty() && open_->writes.empty())) return;
   if (mode_ != cluster::AppendFsync::kAlways) {
     std::unique_ptr<Batch> batch = std::move(open_);
-    if (!batch->writes.empty()) {
+    if (batch->status.ok() && !batch->writes.empty()) {
       batch->status = store_->Write(batch->writes, /*sync=*/false);
       dirty_since_sync_ = true;
     }
@@ -117,13 +117,18 @@ void GroupCommit::OnWork(uv_work_t* req) noexcept {
   // Worker thread: touches only running_, which the loop leaves alone until
   // OnWorkDone.
   auto* self = static_cast<GroupCommit*>(req->data);
-  self->running_->status = self->store_->Write(self->running_->writes, true);
+  Batch& batch = *self->running_;
+  if (batch.status.ok()) batch.status = self->store_->Write(batch.writes, true);
 }
 
 void GroupCommit::OnWorkDone(uv_work_t* req, int) noexcept {
   auto* self = static_cast<GroupCommit*>(req->data);
   std::unique_ptr<Batch> batch = std::move(self->running_);
   ++self->stats_.syncs;
+  // Writes of the open batch may have found themselves superseded by records
+  // of this one, which are now not stored: they must not be acknowledged,
+  // so the open batch fails whole (its records are not written either).
+  if (!batch->status.ok() && self->open_) self->open_->status = batch->status;
   self->Finish(*batch);
   self->FlushOpen();  // also while closing: accepted writes still land
   if (self->closing_ && !self->running_ && self->open_handles_ == 0) {

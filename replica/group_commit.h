@@ -54,7 +54,8 @@ class GroupCommit {
       std::string_view key) const;
 
   // Offers `encoded` (a valid record of `version`) for `key`. `done(token)`
-  // runs once it is durable, or once the newer record that supersedes it is.
+  // runs once it is durable, or once the newer record that supersedes it is
+  // (with an error if that record's batch failed).
   // Returns the header of the record held before (kRecordHeaderSize bytes),
   // or nullopt if none, or an error reading it (then `done` never runs).
   cluster::Result<std::optional<std::string>> Offer(std::string_view key,

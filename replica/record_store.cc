@@ -25,9 +25,10 @@ RecordStore::RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter)
 RecordStore::~RecordStore() = default;
 
 cluster::Result<std::unique_ptr<RecordStore>> RecordStore::Open(
-    const std::string& dir) {
+    const std::string& dir, leveldb::Env* env) {
   leveldb::Options options;
   options.create_if_missing = true;
+  if (env != nullptr) options.env = env;
   // Point reads dominate (every quorum read and every write's version
   // check): a bloom filter spares most of them a disk read.
   options.filter_policy = leveldb::NewBloomFilterPolicy(10);

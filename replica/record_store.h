@@ -12,6 +12,7 @@
 
 namespace leveldb {
 class DB;
+class Env;
 class FilterPolicy;
 class WriteBatch;
 }  // namespace leveldb
@@ -24,9 +25,11 @@ namespace leaderless::replica {
 // is written from the worker thread.
 class RecordStore {
  public:
-  // Opens (creating if needed) the store under `dir`.
+  // Opens (creating if needed) the store under `dir`. `env` (LevelDB's
+  // default if null) lets tests inject file-system faults; it must outlive
+  // the store.
   static cluster::Result<std::unique_ptr<RecordStore>> Open(
-      const std::string& dir);
+      const std::string& dir, leveldb::Env* env = nullptr);
   ~RecordStore();
 
   // The encoded record held under `storage_key`, or nullopt if none.

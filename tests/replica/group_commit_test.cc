@@ -1,8 +1,10 @@
 #include "replica/group_commit.h"
 
 #include <gtest/gtest.h>
+#include <leveldb/env.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -20,6 +22,48 @@ std::string Encoded(uint64_t wall, std::string value) {
   return cluster::EncodeRecord(r);
 }
 
+// LevelDB's default Env, except that the next `fail_appends` appends to any
+// file it writes fail, as on a full disk.
+class FaultyEnv : public leveldb::EnvWrapper {
+ public:
+  FaultyEnv() : EnvWrapper(leveldb::Env::Default()) {}
+  std::atomic<int> fail_appends{0};
+
+  leveldb::Status NewWritableFile(const std::string& name,
+                                  leveldb::WritableFile** file) override {
+    return Wrap(target()->NewWritableFile(name, file), file);
+  }
+  leveldb::Status NewAppendableFile(const std::string& name,
+                                    leveldb::WritableFile** file) override {
+    return Wrap(target()->NewAppendableFile(name, file), file);
+  }
+
+ private:
+  class File : public leveldb::WritableFile {
+   public:
+    File(leveldb::WritableFile* file, std::atomic<int>* fail)
+        : file_(file), fail_(fail) {}
+    leveldb::Status Append(const leveldb::Slice& data) override {
+      if (fail_->fetch_sub(1) > 0) {
+        return leveldb::Status::IOError("injected", "no space left on device");
+      }
+      return file_->Append(data);
+    }
+    leveldb::Status Close() override { return file_->Close(); }
+    leveldb::Status Flush() override { return file_->Flush(); }
+    leveldb::Status Sync() override { return file_->Sync(); }
+
+   private:
+    std::unique_ptr<leveldb::WritableFile> file_;
+    std::atomic<int>* fail_;
+  };
+
+  leveldb::Status Wrap(leveldb::Status s, leveldb::WritableFile** file) {
+    if (s.ok()) *file = new File(*file, &fail_appends);
+    return s;
+  }
+};
+
 std::string ValueOf(const std::optional<std::string>& encoded) {
   if (!encoded) return "<none>";
   return std::string(cluster::ParseRecord(*encoded)->value);
@@ -35,17 +79,17 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     ASSERT_EQ(uv_loop_init(&loop_), 0);
-    auto store = RecordStore::Open(dir_);
+    auto store = RecordStore::Open(dir_, &env_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store.value());
     gc_ = GroupCommit::Create(&loop_, store_.get(), GetParam(),
                               [this](uint64_t token, const cluster::Status& s) {
-                                EXPECT_TRUE(s.ok());
-                                done_.push_back(token);
+                                (s.ok() ? done_ : failed_).push_back(token);
                               });
   }
 
   void TearDown() override {
+    EXPECT_EQ(failed_, expected_failures_);
     gc_->Close();
     uv_run(&loop_, UV_RUN_DEFAULT);
     EXPECT_EQ(uv_loop_close(&loop_), 0);
@@ -58,19 +102,23 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
   // deadline is generous and in wall time, not in loop turns).
   void RunUntilDone(size_t n) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (done_.size() < n && std::chrono::steady_clock::now() < deadline) {
+    auto finished = [&] { return done_.size() + failed_.size(); };
+    while (finished() < n && std::chrono::steady_clock::now() < deadline) {
       uv_run(&loop_, UV_RUN_NOWAIT);
-      if (done_.size() < n)
+      if (finished() < n)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    ASSERT_EQ(done_.size(), n);
+    ASSERT_EQ(finished(), n);
   }
 
+  FaultyEnv env_;
   std::string dir_;
   uv_loop_t loop_;
   std::unique_ptr<RecordStore> store_;
   GroupCommit* gc_ = nullptr;
-  std::vector<uint64_t> done_;
+  std::vector<uint64_t> done_;    // tokens acknowledged
+  std::vector<uint64_t> failed_;  // tokens that completed with an error
+  std::vector<uint64_t> expected_failures_;
 };
 
 TEST_P(GroupCommitTest, KeepsOnlyTheNewestVersion) {
@@ -118,13 +166,36 @@ TEST_P(GroupCommitTest, WritesOfOneIterationShareOneBatch) {
   for (uint64_t i = 1; i <= 100; ++i) EXPECT_EQ(done_[i - 1], i);
 }
 
+// The newer record is in a batch whose write fails; the older write offered
+// meanwhile is superseded by it (in `always` mode, where that batch is on the
+// worker) or written in a batch of its own (other modes). Either way the
+// older write may be acknowledged only if the store holds it or newer.
+TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
+  env_.fail_appends = 1;
+  ASSERT_TRUE(gc_->Offer("k", Encoded(20, "new"), 1).ok());
+  uv_run(&loop_, UV_RUN_NOWAIT);  // the check phase starts its batch
+  ASSERT_TRUE(gc_->Offer("k", Encoded(10, "old"), 2).ok());
+  RunUntilDone(2);
+  ASSERT_FALSE(failed_.empty());
+  EXPECT_EQ(failed_.front(), 1u);
+  expected_failures_ = failed_;
+  if (done_ == std::vector<uint64_t>{2}) {
+    EXPECT_EQ(ValueOf(store_->Get("k").value()), "old");
+  } else {
+    EXPECT_EQ(failed_, (std::vector<uint64_t>{1, 2}));
+    EXPECT_FALSE(store_->Get("k").value().has_value());
+  }
+  EXPECT_EQ(ValueOf(gc_->Lookup("k").value()),
+            ValueOf(store_->Get("k").value()));
+}
+
 TEST_P(GroupCommitTest, SurvivesReopen) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(7, "durable"), 1).ok());
   RunUntilDone(1);
   gc_->Close();
   uv_run(&loop_, UV_RUN_DEFAULT);
   store_.reset();
-  auto reopened = RecordStore::Open(dir_);
+  auto reopened = RecordStore::Open(dir_, &env_);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(ValueOf(reopened.value()->Get("k").value()), "durable");
   store_ = std::move(reopened.value());
