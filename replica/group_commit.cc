@@ -14,8 +14,12 @@ std::string_view VersionBytes(std::string_view encoded) {
 }  // namespace
 
 GroupCommit::GroupCommit(uv_loop_t* loop, RecordStore* store,
-                         cluster::AppendFsync mode, DoneFn done)
-    : loop_(loop), store_(store), mode_(mode), done_(std::move(done)) {
+                         cluster::AppendFsync mode, DoneFn done, LostFn lost)
+    : loop_(loop),
+      store_(store),
+      mode_(mode),
+      done_(std::move(done)),
+      lost_(std::move(lost)) {
   uv_check_init(loop, &check_);
   check_.data = this;
   uv_timer_init(loop, &everysec_);
@@ -24,8 +28,10 @@ GroupCommit::GroupCommit(uv_loop_t* loop, RecordStore* store,
 }
 
 GroupCommit* GroupCommit::Create(uv_loop_t* loop, RecordStore* store,
-                                 cluster::AppendFsync mode, DoneFn done) {
-  auto* gc = new GroupCommit(loop, store, mode, std::move(done));
+                                 cluster::AppendFsync mode, DoneFn done,
+                                 LostFn lost) {
+  auto* gc =
+      new GroupCommit(loop, store, mode, std::move(done), std::move(lost));
   uv_check_start(&gc->check_, [](uv_check_t* c) {
     static_cast<GroupCommit*>(c->data)->FlushOpen();
   });
@@ -143,6 +149,7 @@ void GroupCommit::Finish(Batch& batch) {
     auto it = overlay_.find(key);
     if (it != overlay_.end() && VersionBytes(it->second) == version) {
       overlay_.erase(it);
+      if (!batch.status.ok() && lost_) lost_(key, version);
     }
   }
   for (uint64_t token : batch.tokens) done_(token, batch.status);

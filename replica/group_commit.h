@@ -36,6 +36,11 @@ class GroupCommit {
   // Called when a write is durable (or failed): `token` is the caller's,
   // given to Offer().
   using DoneFn = std::function<void(uint64_t token, const cluster::Status&)>;
+  // Called when a batch failed, for each record of it that was the newest
+  // pending one under its key: lookups of `storage_key` no longer see the
+  // record of `version` (encoded; "" for a delete) but what the store holds.
+  using LostFn = std::function<void(std::string_view storage_key,
+                                    std::string_view version)>;
 
   struct Stats {
     uint64_t batches = 0;     // store writes
@@ -45,7 +50,8 @@ class GroupCommit {
   };
 
   static GroupCommit* Create(uv_loop_t* loop, RecordStore* store,
-                             cluster::AppendFsync mode, DoneFn done);
+                             cluster::AppendFsync mode, DoneFn done,
+                             LostFn lost = nullptr);
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
@@ -81,7 +87,7 @@ class GroupCommit {
 
  private:
   GroupCommit(uv_loop_t* loop, RecordStore* store, cluster::AppendFsync mode,
-              DoneFn done);
+              DoneFn done, LostFn lost);
   struct Batch {
     RecordStore::Batch writes;
     std::vector<std::pair<std::string, std::string>> keys;  // key, version
@@ -99,6 +105,7 @@ class GroupCommit {
   RecordStore* store_;
   cluster::AppendFsync mode_;
   DoneFn done_;
+  LostFn lost_;
   uv_check_t check_;
   uv_timer_t everysec_;
   uv_work_t work_;

@@ -61,11 +61,14 @@ cluster::Status ReplicaServer::Start() {
       net::Server::Create(loop_, self_->host, self_->port, this, limits);
   if (!server.ok()) return server.status();
   server_ = server.value();
-  group_commit_ =
-      GroupCommit::Create(loop_, store_, config_.appendfsync,
-                          [this](uint64_t token, const cluster::Status& s) {
-                            OnWriteDone(token, s);
-                          });
+  group_commit_ = GroupCommit::Create(
+      loop_, store_, config_.appendfsync,
+      [this](uint64_t token, const cluster::Status& s) {
+        OnWriteDone(token, s);
+      },
+      [this](std::string_view key, std::string_view v) {
+        OnWriteLost(key, v);
+      });
   auto handoff =
       HintedHandoff::Create(config_, loop_, store_, group_commit_, &flush_);
   if (!handoff.ok()) return handoff.status();
@@ -274,6 +277,25 @@ void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
     resp::ReplyWriter(&pending.reply).Error("ERR storage: " + status.message());
   }
   if (server_) server_->Complete(pending.slot, std::move(pending.reply));
+}
+
+void ReplicaServer::OnWriteLost(std::string_view storage_key,
+                                std::string_view version) {
+  auto data = ParseDataKey(storage_key);
+  if (!data) return;  // hints and the flush mark are not in the trees
+  std::optional<cluster::Version> lost;
+  if (!version.empty()) lost = cluster::DecodeVersion(version);
+  auto held = group_commit_->Lookup(storage_key);
+  if (!held.ok()) {
+    // The trees keep the lost version; anti-entropy may then miss this key
+    // until the trees are rebuilt at the next start.
+    net::Log("after a failed write, cannot read a record back: %s",
+             held.status().message().c_str());
+    return;
+  }
+  std::optional<cluster::Version> now;
+  if (held.value()) now = cluster::ParseRecord(*held.value())->version;
+  if (lost != now) trees_.Update(data->key, lost, now);
 }
 
 }  // namespace leaderless::replica

@@ -87,6 +87,9 @@ class ReplicaServer : public net::RequestHandler {
   // older than the last FLUSHALL: it is not stored.
   bool DropFlushed(net::Session* s, std::string_view record);
   void OnWriteDone(uint64_t token, const cluster::Status& status);
+  // A failed batch lost the record of `version` under `storage_key`: the
+  // trees go back to what the store holds.
+  void OnWriteLost(std::string_view storage_key, std::string_view version);
   int PeerIndex(std::string_view id) const;  // -1 if not a peer
   void InfoServer(std::string* out) const;
   void InfoStorage(std::string* out) const;

@@ -82,10 +82,14 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
     auto store = RecordStore::Open(dir_, &env_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store.value());
-    gc_ = GroupCommit::Create(&loop_, store_.get(), GetParam(),
-                              [this](uint64_t token, const cluster::Status& s) {
-                                (s.ok() ? done_ : failed_).push_back(token);
-                              });
+    gc_ = GroupCommit::Create(
+        &loop_, store_.get(), GetParam(),
+        [this](uint64_t token, const cluster::Status& s) {
+          (s.ok() ? done_ : failed_).push_back(token);
+        },
+        [this](std::string_view key, std::string_view v) {
+          lost_.emplace_back(key, v);
+        });
   }
 
   void TearDown() override {
@@ -119,6 +123,7 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
   std::vector<uint64_t> done_;    // tokens acknowledged
   std::vector<uint64_t> failed_;  // tokens that completed with an error
   std::vector<uint64_t> expected_failures_;
+  std::vector<std::pair<std::string, std::string>> lost_;  // key, version
 };
 
 TEST_P(GroupCommitTest, KeepsOnlyTheNewestVersion) {
@@ -185,6 +190,10 @@ TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
     EXPECT_EQ(failed_, (std::vector<uint64_t>{1, 2}));
     EXPECT_FALSE(store_->Get("k").value().has_value());
   }
+  // Only the failed batch's own record was lost, and said so.
+  ASSERT_EQ(lost_.size(), 1u);
+  EXPECT_EQ(lost_[0].first, "k");
+  EXPECT_EQ(cluster::DecodeVersion(lost_[0].second).wall_ms, 20u);
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()),
             ValueOf(store_->Get("k").value()));
 }
