@@ -216,9 +216,11 @@ cluster::Result<std::optional<std::string>> ReplicaServer::Put(
   if (!prev.ok() || s == nullptr) return prev;
   PendingWrite& pending = pending_writes_[token];
   pending.slot = s->Defer();
+  // The previous record as a read would see it: one a flush covers counts
+  // as deleted (DEL of a flushed key deleted nothing).
   resp::ReplyWriter w(&pending.reply);
-  if (prev.value()) {
-    w.Bulk(*prev.value());
+  if (const std::string* seen = AfterFlush(prev.value())) {
+    w.Bulk(std::string_view(*seen).substr(0, cluster::kRecordHeaderSize));
   } else {
     w.Null();
   }
