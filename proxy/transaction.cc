@@ -178,13 +178,13 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
 
 void RefuseCommand(net::Session& session, ClientState& client, Argv argv,
                    std::string_view error) {
-  if (!client.multi) return ReplyNow(session).Error(error);
   if (!ArgIs(argv[0], "exec")) {
-    client.multi->aborted = true;
+    if (client.multi) client.multi->aborted = true;
     return ReplyNow(session).Error(error);
   }
   client.multi.reset();
-  // Redis's execCommandAbort quotes the refusal without its "ERR ".
+  // Redis's execCommandAbort quotes the refusal without its "ERR ", also
+  // outside MULTI.
   if (error.starts_with("ERR ")) error.remove_prefix(4);
   ReplyNow(session).Error("EXECABORT Transaction discarded because of: " +
                           std::string(error));

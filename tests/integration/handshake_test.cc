@@ -218,6 +218,10 @@ TEST_F(HandshakeTest, PasswordGatesEverythingButAuthHelloQuitReset) {
        {{"CLIENT", "ID"}, kNoAuth},
        {{"COMMAND"}, kNoAuth},
        {{"INFO"}, kNoAuth},
+       // EXEC's refusals, as Redis's, come as EXECABORT even outside MULTI.
+       {{"EXEC"},
+        Error("EXECABORT Transaction discarded because of: NOAUTH "
+              "Authentication required.")},
        // Unknown commands and arity errors are answered before the gate.
        {{"NOSUCH", "x"},
         Error("ERR unknown command 'NOSUCH', with args beginning with: 'x' ")},

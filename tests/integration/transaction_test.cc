@@ -58,6 +58,7 @@ const std::vector<Session> kSessions = {
     // Nesting is refused without dooming the transaction.
     {{"MULTI"}, {"MULTI"}, {"SET", "t:n", "1"}, {"EXEC"}, {"GET", "t:n"}},
     {{"EXEC"}, {"DISCARD"}, {"MULTI"}, {"DISCARD"}, {"DISCARD"}, {"EXEC"}},
+    {{"EXEC", "x"}, {"DISCARD", "x"}, {"NOSUCH"}, {"EXEC"}},
     {{"MULTI"}, {"EXEC"}},
     // Refused while queueing: EXEC aborts and nothing runs.
     {{"MULTI"},
