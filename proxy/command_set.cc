@@ -25,8 +25,9 @@ std::string UnknownSubcommandError(Argv argv) {
   std::string container(argv[0]);
   std::transform(container.begin(), container.end(), container.begin(),
                  [](unsigned char c) { return std::toupper(c); });
-  return "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) +
-         "'. Try " + container + " HELP.";
+  return "ERR unknown subcommand '" +
+         std::string(resp::PrintfPrefix(argv[1], 128)) + "'. Try " + container +
+         " HELP.";
 }
 
 }  // namespace

@@ -1,15 +1,21 @@
 #include "protocol/resp/command_table.h"
 
+#include <algorithm>
+
 namespace leaderless::resp {
+
+std::string_view PrintfPrefix(std::string_view s, size_t max) {
+  return s.substr(0, std::min(s.find('\0'), max));
+}
 
 std::string UnknownCommandError(std::span<const std::string_view> argv) {
   std::string args;
   for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
     args += '\'';
-    args.append(argv[i].substr(0, 128 - args.size() + 1));
+    args.append(PrintfPrefix(argv[i], 128 - args.size() + 1));
     args += "' ";
   }
-  return "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
+  return "ERR unknown command '" + std::string(PrintfPrefix(argv[0], 128)) +
          "', with args beginning with: " + args;
 }
 

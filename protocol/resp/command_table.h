@@ -10,6 +10,10 @@
 
 namespace leaderless::resp {
 
+// At most `max` bytes of `s`, ending at its first NUL if any: what Redis
+// shows of an argument it quotes in an error (it formats with printf).
+std::string_view PrintfPrefix(std::string_view s, size_t max);
+
 // Redis's reply to a command it does not know: the name (cut to 128 bytes)
 // and the first arguments, each quoted and followed by a space, up to about
 // 128 bytes. Clients match this text (e.g. to fall back from HELLO 3).

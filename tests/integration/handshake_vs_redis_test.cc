@@ -19,7 +19,6 @@ using namespace std::string_literals;
 using Argv = std::vector<std::string>;
 using Script = std::vector<Argv>;
 
-
 // Connection ids are numbered by each server on its own: HELLO's "id" and
 // CLIENT ID's reply are compared with the number masked.
 std::string MaskIds(const std::string& reply) {
@@ -162,6 +161,9 @@ const Script kConnectionScript = {
     {"CLIENT", "LIST", "ID", "999999"},
     {"CLIENT", "LIST", "ID", "-5"},
     {"CLIENT", "HELP", "x"},
+    // Redis quotes arguments into errors with printf: a NUL ends them.
+    {"CLIENT", "NO\0SUCH"s},
+    {"NO\0SUCH"s, "a\0b"s, "c\xff"},
     {"INFO", "nosuch"},
     {"INFO", "NOSUCH", "other"},
     {"TIME", "x"},
