@@ -1,23 +1,62 @@
 #include "proxy/gather.h"
 
+#include <utility>
+
 namespace leaderless::proxy {
+namespace {
+
+struct GatherState {
+  std::function<void(size_t, Coordinator::DoneFn)> start;
+  std::function<void(std::vector<QuorumResult>&)> done;
+  std::vector<QuorumResult> results;
+  size_t next = 0;        // the next op to start
+  size_t running = 0;     // started, not finished
+  size_t remaining = 0;   // not finished
+  bool starting = false;  // inside Pump()
+};
+
+void Pump(const std::shared_ptr<GatherState>& state);
+
+void OnOpDone(const std::shared_ptr<GatherState>& state, size_t i,
+              QuorumResult&& r) {
+  state->results[i] = std::move(r);
+  --state->running;
+  if (--state->remaining == 0) {
+    auto done = std::move(state->done);
+    done(state->results);
+    return;
+  }
+  Pump(state);
+}
+
+// Starts ops until kGatherWindow run at once. An op may finish inside
+// start() (no replica reachable): its callback's Pump() then returns at once
+// and this loop carries on, so the stack does not grow with the key count.
+void Pump(const std::shared_ptr<GatherState>& state) {
+  if (state->starting) return;
+  state->starting = true;
+  while (state->next < state->results.size() &&
+         state->running < kGatherWindow) {
+    const size_t i = state->next++;
+    ++state->running;
+    state->start(
+        i, [state, i](QuorumResult&& r) { OnOpDone(state, i, std::move(r)); });
+  }
+  state->starting = false;
+}
+
+}  // namespace
 
 void Gather(size_t count,
-            const std::function<void(size_t, Coordinator::DoneFn)>& start,
+            std::function<void(size_t, Coordinator::DoneFn)> start,
             std::function<void(std::vector<QuorumResult>&)> done) {
-  struct State {
-    std::vector<QuorumResult> results;
-    size_t remaining;
-    std::function<void(std::vector<QuorumResult>&)> done;
-  };
-  auto state = std::make_shared<State>(
-      State{std::vector<QuorumResult>(count), count, std::move(done)});
-  for (size_t i = 0; i < count; ++i) {
-    start(i, [state, i](QuorumResult&& r) {
-      state->results[i] = std::move(r);
-      if (--state->remaining == 0) state->done(state->results);
-    });
-  }
+  auto state = std::make_shared<GatherState>();
+  state->start = std::move(start);
+  state->done = std::move(done);
+  state->results.resize(count);
+  state->remaining = count;
+  if (count == 0) return state->done(state->results);
+  Pump(state);
 }
 
 const QuorumResult* FirstFailure(const std::vector<QuorumResult>& results) {

@@ -14,11 +14,11 @@ namespace {
 // same: a tombstone frees nothing to do in the background.
 void Del(KeyCall& call) {
   Coordinator& c = call.proxy.coordinator();
-  Argv keys = call.argv.subspan(1);
+  auto keys = std::make_shared<OwnedArgv>(call.argv.subspan(1));
   WriteEach(
-      c, keys.size(),
+      c, keys->view().size(),
       [keys](size_t i) {
-        return KeyRecord{keys[i], Tombstone()};
+        return KeyRecord{keys->view()[i], Tombstone()};
       },
       [&c, reply = call.reply](std::vector<QuorumResult>& writes) {
         AnswerAll(reply, writes, [&](resp::ReplyWriter& w) {

@@ -77,9 +77,12 @@ void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify) {
 
 void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
   Coordinator& c = call.proxy.coordinator();
+  auto owned = std::make_shared<OwnedArgv>(keys);
   Gather(
       keys.size(),
-      [&](size_t i, Coordinator::DoneFn cb) { c.Read(keys[i], std::move(cb)); },
+      [&c, owned](size_t i, Coordinator::DoneFn cb) {
+        c.Read(owned->view()[i], std::move(cb));
+      },
       [&c, later = call.reply,
        reply = std::move(reply)](std::vector<QuorumResult>& reads) {
         AnswerAll(later, reads,
@@ -88,11 +91,11 @@ void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
 }
 
 void WriteEach(Coordinator& c, size_t count,
-               const std::function<KeyRecord(size_t i)>& item,
+               std::function<KeyRecord(size_t i)> item,
                std::function<void(std::vector<QuorumResult>&)> done) {
   Gather(
       count,
-      [&](size_t i, Coordinator::DoneFn cb) {
+      [&c, item = std::move(item)](size_t i, Coordinator::DoneFn cb) {
         KeyRecord write = item(i);
         write.record.version = c.NextVersion();
         c.Write(write.key, write.record, std::move(cb));

@@ -59,7 +59,7 @@ using ReadEachFn = std::function<void(const std::vector<QuorumResult>& reads,
                                       uint64_t now_ms, resp::ReplyWriter& w)>;
 void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply);
 
-// One record of a multi-key write; `key` points into the request.
+// One record of a multi-key write; `key` is read at once.
 struct KeyRecord {
   std::string_view key;
   cluster::Record record;
@@ -67,9 +67,10 @@ struct KeyRecord {
 
 // Writes `item(i)` for i < count, each stamped with a new version; `done`
 // gets the results in order. Not atomic: one failed write leaves the
-// others written.
+// others written. `item` runs after WriteEach returns too (see Gather): it
+// must own the keys and values it gives out.
 void WriteEach(Coordinator& c, size_t count,
-               const std::function<KeyRecord(size_t i)>& item,
+               std::function<KeyRecord(size_t i)> item,
                std::function<void(std::vector<QuorumResult>&)> done);
 
 // How many results hold a live record: for a read, the key exists; for a

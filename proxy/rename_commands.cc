@@ -75,8 +75,8 @@ void Move(KeyCall& call, MoveRule rule, void (*missing)(resp::ReplyWriter&)) {
   const size_t reads = rule.keep_destination ? 2 : 1;
   Gather(
       reads,
-      [&](size_t i, Coordinator::DoneFn cb) {
-        c.Read(call.argv[1 + i], std::move(cb));
+      [&c, keys](size_t i, Coordinator::DoneFn cb) {
+        c.Read(keys->view()[1 + i], std::move(cb));
       },
       [&c, reply = call.reply, hold = call.hold, keys, rule,
        missing](std::vector<QuorumResult>& results) {

@@ -180,10 +180,10 @@ void MSet(KeyCall& call) {
   if (call.argv.size() % 2 == 0) {
     return call.reply.Error(resp::ArityError("mset"));
   }
-  Argv argv = call.argv;
+  auto owned = std::make_shared<OwnedArgv>(call.argv);
   WriteEach(
-      call.proxy.coordinator(), argv.size() / 2,
-      [argv](size_t i) { return PairRecord(argv, i); },
+      call.proxy.coordinator(), call.argv.size() / 2,
+      [owned](size_t i) { return PairRecord(owned->view(), i); },
       [reply = call.reply](std::vector<QuorumResult>& writes) {
         AnswerAll(reply, writes,
                   [](resp::ReplyWriter& w) { w.SimpleString("OK"); });
@@ -201,8 +201,8 @@ void MSetNx(KeyCall& call) {
   size_t pairs = call.argv.size() / 2;
   Gather(
       pairs,
-      [&](size_t i, Coordinator::DoneFn cb) {
-        c.Read(call.argv[1 + 2 * i], std::move(cb));
+      [&c, owned](size_t i, Coordinator::DoneFn cb) {
+        c.Read(owned->view()[1 + 2 * i], std::move(cb));
       },
       [&c, reply = call.reply, hold = call.hold, owned,
        pairs](std::vector<QuorumResult>& reads) {
@@ -213,7 +213,8 @@ void MSetNx(KeyCall& call) {
           return Answer(reply, [](resp::ReplyWriter& w) { w.Integer(0); });
         }
         WriteEach(
-            c, pairs, [&](size_t i) { return PairRecord(owned->view(), i); },
+            c, pairs,
+            [owned](size_t i) { return PairRecord(owned->view(), i); },
             [reply, hold](std::vector<QuorumResult>& writes) {
               AnswerAll(reply, writes,
                         [](resp::ReplyWriter& w) { w.Integer(1); });

@@ -234,6 +234,35 @@ TEST_F(StringCommandsTest, MultiKeySets) {
   });
 }
 
+// A command of more keys than a replica link holds in flight runs its ops a
+// window at a time, instead of having the link refuse the rest.
+TEST(ManyKeysTest, MultiKeyCommandsOutgrowTheReplicaLinks) {
+  constexpr int kKeys = 5000;
+  ClusterOptions options;
+  options.proxy_lines.push_back("replica-link-max-in-flight 1000");
+  Cluster cluster(options);
+  ASSERT_TRUE(cluster.Start());
+  auto client = cluster.ConnectProxy();
+  ASSERT_TRUE(client);
+  Argv mset = {"MSET"}, mget = {"MGET"}, del = {"DEL"};
+  std::vector<Reply> values, nils;
+  for (int i = 0; i < kKeys; ++i) {
+    const std::string key = "many:" + std::to_string(i);
+    mset.insert(mset.end(), {key, "v" + std::to_string(i)});
+    mget.push_back(key);
+    del.push_back(key);
+    values.push_back(Str("v" + std::to_string(i)));
+    nils.push_back(kNil);
+  }
+  EXPECT_EQ(client->Command(mset), kOk);
+  EXPECT_EQ(client->Command(mget), Reply::Array(values));
+  Argv exists = del;
+  exists[0] = "EXISTS";
+  EXPECT_EQ(client->Command(exists), Int(kKeys));
+  EXPECT_EQ(client->Command(del), Int(kKeys));
+  EXPECT_EQ(client->Command(mget), Reply::Array(nils));
+}
+
 TEST_F(StringCommandsTest, IntegerCounters) {
   const std::string kOverflow = "ERR increment or decrement would overflow";
   Expect({
