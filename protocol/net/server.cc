@@ -168,7 +168,8 @@ void Session::OnRead(ssize_t nread) {
   }
   in_end_ += static_cast<size_t>(nread);
   ProcessInput();
-  if (!closing_ && in_end_ - in_begin_ > server_->limits_.query_buffer_limit) {
+  if (!closing_ && in_end_ - in_begin_ + parser_.held_bytes() >
+                       server_->limits_.query_buffer_limit) {
     Close();  // as Redis: past the query buffer limit, close without reply
   }
 }

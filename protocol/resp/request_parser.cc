@@ -180,6 +180,19 @@ bool ReadArg(std::string_view s, size_t* i, std::string* arg) {
 
 // sdssplitargs over one line, NUL being an ordinary byte. False on
 // unbalanced quotes.
+// Empties `v`, and frees its memory if a huge request grew it: one request
+// of a million arguments should not pin their table for the connection's
+// life.
+template <typename T>
+void ReleaseIfLarge(std::vector<T>* v) {
+  constexpr size_t kKeep = 4096;
+  if (v->capacity() > kKeep) {
+    std::vector<T>().swap(*v);
+  } else {
+    v->clear();
+  }
+}
+
 bool SplitArgs(std::string_view line, std::vector<std::string>* args) {
   size_t i = 0;
   while (true) {
@@ -197,7 +210,7 @@ RequestParser::RequestParser(ParserLimits limits)
 
 ParseStatus RequestParser::Parse(std::string_view input) {
   if (!error_.empty()) return ParseStatus::kError;
-  argv_.clear();
+  ReleaseIfLarge(&argv_);
   inline_args_.clear();
   consumed_ = 0;
   // Skipped input ("*0", blank lines) is consumed and parsing goes on, so
@@ -370,7 +383,7 @@ void RequestParser::Reset() {
   scan_ = 0;
   multibulk_len_ = -1;
   bulk_len_ = -1;
-  arg_spans_.clear();
+  ReleaseIfLarge(&arg_spans_);
 }
 
 }  // namespace leaderless::resp

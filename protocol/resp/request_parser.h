@@ -13,7 +13,9 @@ namespace leaderless::resp {
 // protocol error: the server answers it and closes the connection.
 struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
-  int64_t max_multibulk_len = 1024LL * 1024;   // arguments per request
+  // Arguments per request: Redis's bound. The argument table of a request
+  // in progress counts against the query buffer limit (held_bytes()).
+  int64_t max_multibulk_len = 2147483647;
   size_t max_inline_len = 64 * 1024;  // bytes before an inline/count line end
   // Before AUTH, when a password is set, Redis adds its own caps on top of
   // the limits above (at most 10 arguments, bulks of at most 16384 bytes) so
@@ -68,6 +70,15 @@ class RequestParser {
 
   // Bytes at the start of the input the caller may drop now.
   size_t consumed() const { return consumed_; }
+
+  // Memory the parser holds for its arguments beyond the input itself (the
+  // table of a multibulk request's arguments): a request of millions of
+  // empty arguments holds more here than in the input, so a query buffer
+  // limit must count both.
+  size_t held_bytes() const {
+    return arg_spans_.capacity() * sizeof(arg_spans_[0]) +
+           argv_.capacity() * sizeof(argv_[0]);
+  }
 
   // Valid after kError: Redis's message without the "-ERR " prefix, e.g.
   // "Protocol error: invalid bulk length".

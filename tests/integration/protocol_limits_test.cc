@@ -174,6 +174,19 @@ TEST_F(ProtocolLimitsTest, QueryBufferLimitClosesConnection) {
   EXPECT_EQ(got.data, "");
 }
 
+// Empty arguments take 6 bytes of input each but a table entry in the
+// proxy too: the table counts against the limit, so a request of many of
+// them is cut off as well, though its bytes alone stay under it.
+TEST_F(ProtocolLimitsTest, QueryBufferLimitCountsTheArgumentTable) {
+  constexpr size_t kArgs = kQueryBufferLimit / 8;  // 6/8 of the limit
+  std::string request = "*2147483647\r\n$4\r\nMGET\r\n";
+  for (size_t i = 0; i < kArgs; ++i) request += "$0\r\n\r\n";
+  ASSERT_LT(request.size(), kQueryBufferLimit);
+  RawConnection::Drained got = SendAndDrain(request);
+  EXPECT_TRUE(got.closed);
+  EXPECT_EQ(got.data, "");
+}
+
 // maxclients connections are served; one more gets Redis's error and is
 // closed; once a client leaves, a new one is served again.
 TEST_F(ProtocolLimitsTest, MaxClientsRejectsTheConnectionTooMany) {

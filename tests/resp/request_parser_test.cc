@@ -280,7 +280,7 @@ TEST(RequestParser, InvalidMultibulkCount) {
                            "*1a\r\n",
                            "*0x10\r\n",
                            "*1.0\r\n",
-                           "*1048577\r\n",
+                           "*2147483648\r\n",
                            "*3000000000\r\n",
                            "*9223372036854775807\r\n",
                            "*9223372036854775808\r\n",
@@ -357,6 +357,23 @@ TEST(RequestParser, MultibulkCountLimit) {
   limits.max_multibulk_len = 3;
   ExpectRequests(Multibulk({"a", "b", "c"}), {{"a", "b", "c"}}, limits);
   ExpectError(Multibulk({"a", "b", "c", "d"}), kInvalidCount, limits);
+}
+
+// Redis's bound on the count is INT_MAX, and its own default too.
+TEST(RequestParser, DefaultCountLimitIsRedis) {
+  ExpectIncomplete("*2147483647\r\n");
+  ExpectError("*2147483648\r\n", kInvalidCount);
+  // Past the million arguments an older limit refused: parsed, and the
+  // argument table that held them is freed after the next request.
+  constexpr size_t kArgs = 1100000;
+  std::string many = "*" + std::to_string(kArgs + 1) + "\r\n$4\r\nECHO\r\n";
+  for (size_t i = 0; i < kArgs; ++i) many += "$0\r\n\r\n";
+  RequestParser parser;
+  ASSERT_EQ(parser.Parse(many), ParseStatus::kRequest);
+  EXPECT_EQ(parser.argv().size(), kArgs + 1);
+  EXPECT_GE(parser.held_bytes(), kArgs * sizeof(std::string_view));
+  ASSERT_EQ(parser.Parse(Multibulk({"PING"})), ParseStatus::kRequest);
+  EXPECT_LT(parser.held_bytes(), 1024 * 1024u);
 }
 
 TEST(RequestParser, BulkLengthLimit) {
