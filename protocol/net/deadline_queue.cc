@@ -6,6 +6,10 @@ DeadlineQueue::DeadlineQueue(uv_loop_t* loop, ExpireFn on_expire)
     : on_expire_(std::move(on_expire)) {
   uv_timer_init(loop, &timer_);
   timer_.data = this;
+  uv_check_init(loop, &check_);
+  check_.data = this;
+  uv_idle_init(loop, &idle_);
+  idle_.data = this;
 }
 
 DeadlineQueuePtr DeadlineQueue::Create(uv_loop_t* loop, ExpireFn on_expire) {
@@ -14,11 +18,17 @@ DeadlineQueuePtr DeadlineQueue::Create(uv_loop_t* loop, ExpireFn on_expire) {
 }
 
 void DeadlineQueue::Destroy(DeadlineQueue* q) {
-  // The handle must be closed before the memory goes: free in the callback.
-  // Destroy may run inside Fire(), which then stops (closing_).
+  // The handles must be closed before the memory goes: free in the last
+  // callback. Destroy may run inside Fire(), which then stops (closing_).
   q->closing_ = true;
-  uv_close(reinterpret_cast<uv_handle_t*>(&q->timer_),
-           [](uv_handle_t* h) { delete static_cast<DeadlineQueue*>(h->data); });
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&q->timer_),
+                         reinterpret_cast<uv_handle_t*>(&q->check_),
+                         reinterpret_cast<uv_handle_t*>(&q->idle_)}) {
+    uv_close(h, [](uv_handle_t* handle) {
+      auto* self = static_cast<DeadlineQueue*>(handle->data);
+      if (--self->open_handles_ == 0) delete self;
+    });
+  }
 }
 
 void DeadlineQueue::Add(uint64_t deadline_ms, uint64_t id) {
@@ -40,7 +50,17 @@ void DeadlineQueue::Arm() {
 }
 
 void DeadlineQueue::OnTimer(uv_timer_t* timer) noexcept {
-  static_cast<DeadlineQueue*>(timer->data)->Fire();
+  auto* self = static_cast<DeadlineQueue*>(timer->data);
+  self->armed_for_ = 0;
+  uv_idle_start(&self->idle_, [](uv_idle_t*) {});
+  uv_check_start(&self->check_, &DeadlineQueue::OnCheck);
+}
+
+void DeadlineQueue::OnCheck(uv_check_t* check) noexcept {
+  auto* self = static_cast<DeadlineQueue*>(check->data);
+  uv_idle_stop(&self->idle_);
+  uv_check_stop(&self->check_);
+  self->Fire();
 }
 
 void DeadlineQueue::Fire() {

@@ -14,8 +14,14 @@ namespace leaderless::net {
 // armed for the earliest one (short-lived ops own no timers). Cancellation
 // is lazy: an op that finished early simply ignores its expiry, found by id.
 //
-// Heap-allocated because it embeds a uv handle; Close() it and the loop
-// frees it in the close callback. Loop thread only.
+// Expiry waits for the loop's I/O: libuv runs timers before it polls, so
+// after an iteration that ran long (a command of a million keys, a loaded
+// machine), a timer would expire ops whose replies already sit in the
+// socket. The timer only marks the queue due; expired deadlines fire in the
+// check phase, after that iteration's replies were read.
+//
+// Heap-allocated because it embeds uv handles; the deleter closes them and
+// the loop frees it in the last close callback. Loop thread only.
 class DeadlineQueue {
  public:
   using ExpireFn = std::function<void(uint64_t id)>;
@@ -36,6 +42,7 @@ class DeadlineQueue {
   DeadlineQueue(uv_loop_t* loop, ExpireFn on_expire);
   static void Destroy(DeadlineQueue* q);
   static void OnTimer(uv_timer_t* timer) noexcept;
+  static void OnCheck(uv_check_t* check) noexcept;
   void Fire();
   void Arm();
 
@@ -46,6 +53,9 @@ class DeadlineQueue {
   };
 
   uv_timer_t timer_;
+  uv_check_t check_;  // runs Fire() after the I/O of a due iteration
+  uv_idle_t idle_;    // while due: the poll does not block
+  int open_handles_ = 3;
   ExpireFn on_expire_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
   uint64_t armed_for_ = 0;  // deadline the timer is set for, 0 = idle

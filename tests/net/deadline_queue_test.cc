@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+#include <thread>
 #include <vector>
 
 namespace leaderless::net {
@@ -41,6 +44,35 @@ TEST(DeadlineQueueTest, DeadlineAddedFromCallbackFires) {
   queue->Add(uv_now(&loop), 1);
   uv_run(&loop, UV_RUN_DEFAULT);
   EXPECT_EQ(calls, 2);
+  EXPECT_EQ(uv_loop_close(&loop), 0);
+}
+
+// After an iteration that ran past a deadline, the reply that arrived in
+// time is read before the deadline fires: the expiry comes after the I/O.
+TEST(DeadlineQueueTest, ExpiryWaitsForTheIterationsIo) {
+  uv_loop_t loop;
+  ASSERT_EQ(uv_loop_init(&loop), 0);
+  std::vector<std::string> events;
+  DeadlineQueuePtr queue(nullptr, nullptr);
+  queue = DeadlineQueue::Create(&loop, [&](uint64_t) {
+    events.push_back("expired");
+    queue.reset();
+  });
+  uv_async_t reply;
+  reply.data = &events;
+  ASSERT_EQ(
+      uv_async_init(
+          &loop, &reply,
+          [](uv_async_t* a) {
+            static_cast<std::vector<std::string>*>(a->data)->push_back("reply");
+            uv_close(reinterpret_cast<uv_handle_t*>(a), nullptr);
+          }),
+      0);
+  queue->Add(uv_now(&loop) + 10, 1);
+  ASSERT_EQ(uv_async_send(&reply), 0);  // the reply is there...
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // ...in time
+  uv_run(&loop, UV_RUN_DEFAULT);
+  EXPECT_EQ(events, (std::vector<std::string>{"reply", "expired"}));
   EXPECT_EQ(uv_loop_close(&loop), 0);
 }
 
