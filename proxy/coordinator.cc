@@ -91,6 +91,10 @@ std::function<bool(uint16_t)> Coordinator::Usable(size_t bytes) {
 uint64_t Coordinator::Start(std::unique_ptr<Op> op) {
   uint64_t id = next_op_id_++;
   if (op->deadline_ms == 0) {
+    // The loop's cached time is from the start of this iteration, which may
+    // have run long (a command of a million keys): the timeout counts from
+    // now, or ops started late in it would be born expired.
+    uv_update_time(loop_);
     op->deadline_ms = uv_now(loop_) + config_.request_timeout_ms;
   }
   deadlines_->Add(op->deadline_ms, id);
@@ -98,7 +102,13 @@ uint64_t Coordinator::Start(std::unique_ptr<Op> op) {
   return id;
 }
 
-void Coordinator::Read(std::string_view key, DoneFn done) {
+void Coordinator::Retire(std::unique_ptr<Op> op) {
+  RetiredFn retired = std::move(op->retired);
+  op.reset();
+  if (retired) retired();
+}
+
+void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
   std::string command;
   resp::AppendCommand(&command, {"LL.GET", key});
   const size_t n = static_cast<size_t>(config_.replication_factor);
@@ -108,9 +118,10 @@ void Coordinator::Read(std::string_view key, DoneFn done) {
   int sent = static_cast<int>(targets.size());
   auto op = std::make_unique<Op>(false, true, sent, config_.read_quorum,
                                  std::move(done));
+  op->retired = std::move(retired);
   if (sent < config_.read_quorum) {
     Finish(*op, QuorumResult::Outcome::kUnavailable);
-    return;
+    return Retire(std::move(op));
   }
   op->key.assign(key);
   auto homes = walk.first(std::min(n, walk.size()));
@@ -165,7 +176,7 @@ void Coordinator::Ask(const std::vector<uint16_t>& targets,
 }
 
 void Coordinator::Write(std::string_view key, const cluster::Record& record,
-                        DoneFn done) {
+                        DoneFn done, RetiredFn retired) {
   std::string encoded = cluster::EncodeRecord(record);
   std::string plain;
   resp::AppendCommand(&plain, {"LL.PUT", key, encoded});
@@ -175,9 +186,10 @@ void Coordinator::Write(std::string_view key, const cluster::Record& record,
   int sent = static_cast<int>(targets.size());
   auto op = std::make_unique<Op>(true, true, sent, config_.write_quorum,
                                  std::move(done));
+  op->retired = std::move(retired);
   if (sent < config_.write_quorum) {
     Finish(*op, QuorumResult::Outcome::kUnavailable);
-    return;
+    return Retire(std::move(op));
   }
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
@@ -264,7 +276,10 @@ void Coordinator::Settle(uint64_t op_id, Op& op) {
         break;
     }
   }
-  if (op.replied && op.waiting.empty()) ops_.erase(op_id);
+  if (op.replied && op.waiting.empty()) {
+    auto node = ops_.extract(op_id);
+    Retire(std::move(node.mapped()));
+  }
 }
 
 QuorumResult Coordinator::ResultOf(Op& op, QuorumResult::Outcome outcome) {
@@ -379,6 +394,7 @@ void Coordinator::OnDeadline(uint64_t op_id) {
   if (!op->replied) Finish(*op, QuorumResult::Outcome::kNoQuorum);
   // Replicas that let the deadline pass may hang: their links decide.
   for (uint16_t r : op->waiting) links_[r]->NoteTimeout();
+  Retire(std::move(op));
 }
 
 void Coordinator::OnPeerState(int peer, bool connected) {

@@ -63,17 +63,24 @@ struct QuorumResult {
 class Coordinator : public net::PeerLink::Listener {
  public:
   using DoneFn = std::function<void(QuorumResult&&)>;
+  // Runs once an op is over for the replicas too: every request it sent
+  // came back or its deadline passed. Bulk commands pace themselves on it,
+  // so that they never queue more on the slowest replica than they have in
+  // flight.
+  using RetiredFn = std::function<void()>;
 
   Coordinator(const cluster::Config& config, uv_loop_t* loop);
   ~Coordinator() override;
 
   // Quorum read of `key`. `done` runs exactly once, possibly before Read()
-  // returns (when too few replicas are reachable).
-  void Read(std::string_view key, DoneFn done);
+  // returns (when too few replicas are reachable); `retired`, if given,
+  // runs once after it.
+  void Read(std::string_view key, DoneFn done, RetiredFn retired = nullptr);
 
   // Quorum write of `record` (its version already stamped) under `key`.
   // Same callback contract as Read().
-  void Write(std::string_view key, const cluster::Record& record, DoneFn done);
+  void Write(std::string_view key, const cluster::Record& record, DoneFn done,
+             RetiredFn retired = nullptr);
 
   // Whole-keyspace commands (SCAN, FLUSHALL) ask replicas with commands of
   // their own; an answer that is not an error counts as a success, and the
@@ -140,6 +147,7 @@ class Coordinator : public net::PeerLink::Listener {
     cluster::QuorumTracker tracker;
     int reachable;
     DoneFn done;
+    RetiredFn retired;
     std::string key;              // reads, for read repair
     std::vector<uint16_t> homes;  // reads: the key's home replicas
     uint64_t deadline_ms = 0;
@@ -155,6 +163,9 @@ class Coordinator : public net::PeerLink::Listener {
   void Ask(const std::vector<uint16_t>& targets, const std::string& command,
            int needed, bool is_write, DoneFn done);
   uint64_t Start(std::unique_ptr<Op> op);
+  // Frees an op that replied and expects nothing more, then runs its
+  // `retired` (which may start new ops).
+  static void Retire(std::unique_ptr<Op> op);
   // Starts `op` and sends `command` to each of `targets` for it.
   void SendAll(std::unique_ptr<Op> op, const std::vector<uint16_t>& targets,
                const std::string& command);

@@ -6,11 +6,11 @@ namespace leaderless::proxy {
 namespace {
 
 struct GatherState {
-  std::function<void(size_t, Coordinator::DoneFn)> start;
+  GatherStartFn start;
   std::function<void(std::vector<QuorumResult>&)> done;
   std::vector<QuorumResult> results;
   size_t next = 0;        // the next op to start
-  size_t running = 0;     // started, not finished
+  size_t running = 0;     // started, not retired
   size_t remaining = 0;   // not finished
   bool starting = false;  // inside Pump()
 };
@@ -20,16 +20,18 @@ void Pump(const std::shared_ptr<GatherState>& state);
 void OnOpDone(const std::shared_ptr<GatherState>& state, size_t i,
               QuorumResult&& r) {
   state->results[i] = std::move(r);
-  --state->running;
   if (--state->remaining == 0) {
     auto done = std::move(state->done);
     done(state->results);
-    return;
   }
+}
+
+void OnOpRetired(const std::shared_ptr<GatherState>& state) {
+  --state->running;
   Pump(state);
 }
 
-// Starts ops until kGatherWindow run at once. An op may finish inside
+// Starts ops until kGatherWindow are unretired. An op may retire inside
 // start() (no replica reachable): its callback's Pump() then returns at once
 // and this loop carries on, so the stack does not grow with the key count.
 void Pump(const std::shared_ptr<GatherState>& state) {
@@ -40,15 +42,15 @@ void Pump(const std::shared_ptr<GatherState>& state) {
     const size_t i = state->next++;
     ++state->running;
     state->start(
-        i, [state, i](QuorumResult&& r) { OnOpDone(state, i, std::move(r)); });
+        i, [state, i](QuorumResult&& r) { OnOpDone(state, i, std::move(r)); },
+        [state] { OnOpRetired(state); });
   }
   state->starting = false;
 }
 
 }  // namespace
 
-void Gather(size_t count,
-            std::function<void(size_t, Coordinator::DoneFn)> start,
+void Gather(size_t count, GatherStartFn start,
             std::function<void(std::vector<QuorumResult>&)> done) {
   auto state = std::make_shared<GatherState>();
   state->start = std::move(start);

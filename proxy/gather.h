@@ -9,18 +9,23 @@
 
 namespace leaderless::proxy {
 
-// Ops of one command running at once. A command of many keys (MGET or MSET
-// of a million) neither fills the replica links, whose bound would refuse
-// the rest, nor holds an op per key in memory.
+// Ops of one command not yet retired (see Coordinator::RetiredFn). A command
+// of many keys (MGET or MSET of a million) neither fills the replica links,
+// whose bound would refuse the rest, nor holds an op per key in memory, nor
+// piles requests on a replica slower than the quorum: the window moves at
+// the pace of the slowest replica that still answers in time.
 inline constexpr size_t kGatherWindow = 512;
 
+// Starts op i with the two callbacks Coordinator::Read() and Write() take.
+using GatherStartFn =
+    std::function<void(size_t i, Coordinator::DoneFn, Coordinator::RetiredFn)>;
+
 // Runs one quorum op per key of a multi-key command, at most kGatherWindow
-// at a time, and calls `done` once, after the last one finished, with the
-// results in key order. `start(i, cb)` starts op i; cb may run before start
-// returns. `start` runs after Gather returns too: what it uses must outlive
-// the gather (own the keys; argv views die with the request).
-void Gather(size_t count,
-            std::function<void(size_t, Coordinator::DoneFn)> start,
+// unretired at a time, and calls `done` once, after the last one finished,
+// with the results in key order. Callbacks may run before start returns.
+// `start` runs after Gather returns too: what it uses must outlive the
+// gather (own the keys; argv views die with the request).
+void Gather(size_t count, GatherStartFn start,
             std::function<void(std::vector<QuorumResult>&)> done);
 
 // The first failed result's error, or nullptr if all succeeded.

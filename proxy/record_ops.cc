@@ -80,8 +80,9 @@ void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
   auto owned = std::make_shared<OwnedArgv>(keys);
   Gather(
       keys.size(),
-      [&c, owned](size_t i, Coordinator::DoneFn cb) {
-        c.Read(owned->view()[i], std::move(cb));
+      [&c, owned](size_t i, Coordinator::DoneFn cb,
+                  Coordinator::RetiredFn retired) {
+        c.Read(owned->view()[i], std::move(cb), std::move(retired));
       },
       [&c, later = call.reply,
        reply = std::move(reply)](std::vector<QuorumResult>& reads) {
@@ -95,10 +96,11 @@ void WriteEach(Coordinator& c, size_t count,
                std::function<void(std::vector<QuorumResult>&)> done) {
   Gather(
       count,
-      [&c, item = std::move(item)](size_t i, Coordinator::DoneFn cb) {
+      [&c, item = std::move(item)](size_t i, Coordinator::DoneFn cb,
+                                   Coordinator::RetiredFn retired) {
         KeyRecord write = item(i);
         write.record.version = c.NextVersion();
-        c.Write(write.key, write.record, std::move(cb));
+        c.Write(write.key, write.record, std::move(cb), std::move(retired));
       },
       std::move(done));
 }

@@ -75,8 +75,9 @@ void Move(KeyCall& call, MoveRule rule, void (*missing)(resp::ReplyWriter&)) {
   const size_t reads = rule.keep_destination ? 2 : 1;
   Gather(
       reads,
-      [&c, keys](size_t i, Coordinator::DoneFn cb) {
-        c.Read(keys->view()[1 + i], std::move(cb));
+      [&c, keys](size_t i, Coordinator::DoneFn cb,
+                 Coordinator::RetiredFn retired) {
+        c.Read(keys->view()[1 + i], std::move(cb), std::move(retired));
       },
       [&c, reply = call.reply, hold = call.hold, keys, rule,
        missing](std::vector<QuorumResult>& results) {

@@ -201,8 +201,9 @@ void MSetNx(KeyCall& call) {
   size_t pairs = call.argv.size() / 2;
   Gather(
       pairs,
-      [&c, owned](size_t i, Coordinator::DoneFn cb) {
-        c.Read(owned->view()[1 + 2 * i], std::move(cb));
+      [&c, owned](size_t i, Coordinator::DoneFn cb,
+                  Coordinator::RetiredFn retired) {
+        c.Read(owned->view()[1 + 2 * i], std::move(cb), std::move(retired));
       },
       [&c, reply = call.reply, hold = call.hold, owned,
        pairs](std::vector<QuorumResult>& reads) {
