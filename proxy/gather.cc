@@ -45,6 +45,9 @@ void Pump(const std::shared_ptr<GatherState>& state) {
         i, [state, i](QuorumResult&& r) { OnOpDone(state, i, std::move(r)); },
         [state] { OnOpRetired(state); });
   }
+  // Every op started: what `start` holds (the command's keys) goes now, as
+  // it would have once a command's requests were all sent.
+  if (state->next == state->results.size()) state->start = nullptr;
   state->starting = false;
 }
 

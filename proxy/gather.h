@@ -24,7 +24,9 @@ using GatherStartFn =
 // unretired at a time, and calls `done` once, after the last one finished,
 // with the results in key order. Callbacks may run before start returns.
 // `start` runs after Gather returns too: what it uses must outlive the
-// gather (own the keys; argv views die with the request).
+// gather (own the keys; argv views die with the request), and the command's
+// key locks must be held in it, so that later commands on those keys wait
+// until the last op started. `start` is dropped once it did.
 void Gather(size_t count, GatherStartFn start,
             std::function<void(std::vector<QuorumResult>&)> done);
 

@@ -17,7 +17,7 @@ void Del(KeyCall& call) {
   auto keys = std::make_shared<OwnedArgv>(call.argv.subspan(1));
   WriteEach(
       c, keys->view().size(),
-      [keys](size_t i) {
+      [keys, hold = call.hold](size_t i) {
         return KeyRecord{keys->view()[i], Tombstone()};
       },
       [&c, reply = call.reply](std::vector<QuorumResult>& writes) {

@@ -80,8 +80,8 @@ void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
   auto owned = std::make_shared<OwnedArgv>(keys);
   Gather(
       keys.size(),
-      [&c, owned](size_t i, Coordinator::DoneFn cb,
-                  Coordinator::RetiredFn retired) {
+      [&c, owned, hold = call.hold](size_t i, Coordinator::DoneFn cb,
+                                    Coordinator::RetiredFn retired) {
         c.Read(owned->view()[i], std::move(cb), std::move(retired));
       },
       [&c, later = call.reply,

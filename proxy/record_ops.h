@@ -68,7 +68,7 @@ struct KeyRecord {
 // Writes `item(i)` for i < count, each stamped with a new version; `done`
 // gets the results in order. Not atomic: one failed write leaves the
 // others written. `item` runs after WriteEach returns too (see Gather): it
-// must own the keys and values it gives out.
+// must own the keys and values it gives out, and hold the command's keys.
 void WriteEach(Coordinator& c, size_t count,
                std::function<KeyRecord(size_t i)> item,
                std::function<void(std::vector<QuorumResult>&)> done);

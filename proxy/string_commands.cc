@@ -183,7 +183,9 @@ void MSet(KeyCall& call) {
   auto owned = std::make_shared<OwnedArgv>(call.argv);
   WriteEach(
       call.proxy.coordinator(), call.argv.size() / 2,
-      [owned](size_t i) { return PairRecord(owned->view(), i); },
+      [owned, hold = call.hold](size_t i) {
+        return PairRecord(owned->view(), i);
+      },
       [reply = call.reply](std::vector<QuorumResult>& writes) {
         AnswerAll(reply, writes,
                   [](resp::ReplyWriter& w) { w.SimpleString("OK"); });

@@ -261,6 +261,20 @@ TEST(ManyKeysTest, MultiKeyCommandsOutgrowTheReplicaLinks) {
   EXPECT_EQ(client->Command(exists), Int(kKeys));
   EXPECT_EQ(client->Command(del), Int(kKeys));
   EXPECT_EQ(client->Command(mget), Reply::Array(nils));
+
+  // A command pipelined behind one of many keys comes after all of it:
+  // the keys stay held until the last per-key op started.
+  const std::string last = mget.back();
+  client->Append(mset);
+  client->Append({"SET", last, "later"});
+  client->Append(del);
+  client->Append({"SET", last, "after the delete"});
+  EXPECT_EQ(client->Read(), kOk);
+  EXPECT_EQ(client->Read(), kOk);
+  EXPECT_EQ(client->Read(), Int(kKeys));
+  EXPECT_EQ(client->Read(), kOk);
+  EXPECT_EQ(client->Command({"GET", last}), Str("after the delete"));
+  EXPECT_EQ(client->Command({"EXISTS", mget[1]}), Int(0));
 }
 
 TEST_F(StringCommandsTest, IntegerCounters) {
