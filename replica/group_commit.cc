@@ -1,5 +1,7 @@
 #include "replica/group_commit.h"
 
+#include <set>
+
 #include "protocol/cluster/record.h"
 
 namespace leaderless::replica {
@@ -63,12 +65,19 @@ cluster::Result<std::optional<std::string>> GroupCommit::Offer(
   auto prev = Lookup(key);
   if (!prev.ok()) return prev.status();
   if (!open_) open_ = std::make_unique<Batch>();
-  open_->tokens.push_back(token);
   if (prev.value() && VersionBytes(*prev.value()) >= VersionBytes(encoded)) {
     // Already superseded. The ack still waits for this batch, so that the
-    // newer record it yields to is durable by then.
+    // newer record it yields to is durable by then; if that record is
+    // pending, its batch may yet fail.
     ++stats_.superseded;
+    if (overlay_.contains(key)) {
+      open_->yielded.push_back(
+          {token, std::string(key), std::string(VersionBytes(*prev.value()))});
+    } else {
+      open_->tokens.push_back(token);
+    }
   } else {
+    open_->tokens.push_back(token);
     overlay_.insert_or_assign(std::string(key), std::string(encoded));
     open_->writes.Put(key, encoded);
     open_->keys.emplace_back(key, VersionBytes(encoded));
@@ -97,10 +106,13 @@ cluster::Result<bool> GroupCommit::Replace(std::string_view key,
 }
 
 void GroupCommit::FlushOpen() {
-  if (!open_ || (open_->tokens.empty() && open_->writes.empty())) return;
+  if (!open_ || (open_->tokens.empty() && open_->yielded.empty() &&
+                 open_->writes.empty())) {
+    return;
+  }
   if (mode_ != cluster::AppendFsync::kAlways) {
     std::unique_ptr<Batch> batch = std::move(open_);
-    if (batch->status.ok() && !batch->writes.empty()) {
+    if (!batch->writes.empty()) {
       batch->status = store_->Write(batch->writes, /*sync=*/false);
       dirty_since_sync_ = true;
     }
@@ -123,18 +135,14 @@ void GroupCommit::OnWork(uv_work_t* req) noexcept {
   // Worker thread: touches only running_, which the loop leaves alone until
   // OnWorkDone.
   auto* self = static_cast<GroupCommit*>(req->data);
-  Batch& batch = *self->running_;
-  if (batch.status.ok()) batch.status = self->store_->Write(batch.writes, true);
+  self->running_->status = self->store_->Write(self->running_->writes, true);
 }
 
 void GroupCommit::OnWorkDone(uv_work_t* req, int) noexcept {
   auto* self = static_cast<GroupCommit*>(req->data);
   std::unique_ptr<Batch> batch = std::move(self->running_);
   ++self->stats_.syncs;
-  // Writes of the open batch may have found themselves superseded by records
-  // of this one, which are now not stored: they must not be acknowledged,
-  // so the open batch fails whole (its records are not written either).
-  if (!batch->status.ok() && self->open_) self->open_->status = batch->status;
+  if (!batch->status.ok()) self->FailYieldedTo(*batch);
   self->Finish(*batch);
   self->FlushOpen();  // also while closing: accepted writes still land
   if (self->closing_ && !self->running_ && self->open_handles_ == 0) {
@@ -153,6 +161,20 @@ void GroupCommit::Finish(Batch& batch) {
     }
   }
   for (uint64_t token : batch.tokens) done_(token, batch.status);
+  for (const Yield& y : batch.yielded) done_(y.token, batch.status);
+}
+
+void GroupCommit::FailYieldedTo(const Batch& failed) {
+  if (!open_) return;
+  std::set<std::pair<std::string_view, std::string_view>> lost;
+  for (const auto& [key, version] : failed.keys) lost.emplace(key, version);
+  std::vector<uint64_t> tokens;
+  std::erase_if(open_->yielded, [&](const Yield& y) {
+    if (!lost.contains({y.key, y.version})) return false;
+    tokens.push_back(y.token);
+    return true;
+  });
+  for (uint64_t token : tokens) done_(token, failed.status);
 }
 
 void GroupCommit::Close() {

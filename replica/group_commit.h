@@ -88,16 +88,27 @@ class GroupCommit {
  private:
   GroupCommit(uv_loop_t* loop, RecordStore* store, cluster::AppendFsync mode,
               DoneFn done, LostFn lost);
+  // A write that found a newer record pending under its key: acknowledged
+  // with its batch, unless the batch holding that record fails.
+  struct Yield {
+    uint64_t token;
+    std::string key;
+    std::string version;  // of the pending record it yielded to
+  };
   struct Batch {
     RecordStore::Batch writes;
     std::vector<std::pair<std::string, std::string>> keys;  // key, version
     std::vector<uint64_t> tokens;
+    std::vector<Yield> yielded;
     cluster::Status status;
   };
 
   void FlushOpen();
   void StartWorker();
   void Finish(Batch& batch);
+  // `failed` did not reach the store: the writes of the open batch that
+  // yielded to one of its records fail now.
+  void FailYieldedTo(const Batch& failed);
   static void OnWork(uv_work_t* req) noexcept;
   static void OnWorkDone(uv_work_t* req, int status) noexcept;
 

@@ -4,6 +4,7 @@
 #include <leveldb/env.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -181,6 +182,7 @@ TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
   uv_run(&loop_, UV_RUN_NOWAIT);  // the check phase starts its batch
   ASSERT_TRUE(gc_->Offer("k", Encoded(10, "old"), 2).ok());
   RunUntilDone(2);
+  std::sort(failed_.begin(), failed_.end());  // completion order is free
   ASSERT_FALSE(failed_.empty());
   EXPECT_EQ(failed_.front(), 1u);
   expected_failures_ = failed_;
@@ -196,6 +198,21 @@ TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
   EXPECT_EQ(cluster::DecodeVersion(lost_[0].second).wall_ms, 20u);
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()),
             ValueOf(store_->Get("k").value()));
+}
+
+// One failed write is one failure: the writes after it, each in a batch of
+// its own, are stored and acknowledged.
+TEST_P(GroupCommitTest, OneFailedBatchFailsNoLaterOne) {
+  env_.fail_appends = 1;
+  for (uint64_t i = 1; i <= 20; ++i) {
+    ASSERT_TRUE(gc_->Offer("k" + std::to_string(i), Encoded(i, "v"), i).ok());
+    RunUntilDone(i);
+  }
+  EXPECT_EQ(failed_, std::vector<uint64_t>{1});
+  expected_failures_ = failed_;
+  EXPECT_EQ(done_.size(), 19u);
+  EXPECT_FALSE(store_->Get("k1").value().has_value());
+  EXPECT_EQ(ValueOf(store_->Get("k20").value()), "v");
 }
 
 TEST_P(GroupCommitTest, SurvivesReopen) {
