@@ -285,6 +285,8 @@ void ReplicaServer::OnWriteLost(std::string_view storage_key,
                                 std::string_view version) {
   auto data = ParseDataKey(storage_key);
   if (!data) return;  // hints and the flush mark are not in the trees
+  // Stop() lets a batch on the worker finish after the server let go.
+  if (group_commit_ == nullptr) return;
   std::optional<cluster::Version> lost;
   if (!version.empty()) lost = cluster::DecodeVersion(version);
   auto held = group_commit_->Lookup(storage_key);
@@ -296,7 +298,10 @@ void ReplicaServer::OnWriteLost(std::string_view storage_key,
     return;
   }
   std::optional<cluster::Version> now;
-  if (held.value()) now = cluster::ParseRecord(*held.value())->version;
+  if (held.value()) {
+    auto record = cluster::ParseRecord(*held.value());
+    if (record.ok()) now = record->version;
+  }
   if (lost != now) trees_.Update(data->key, lost, now);
 }
 
