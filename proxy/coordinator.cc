@@ -93,9 +93,10 @@ uint64_t Coordinator::Start(std::unique_ptr<Op> op) {
   if (op->deadline_ms == 0) {
     // The loop's cached time is from the start of this iteration, which may
     // have run long (a command of a million keys): the timeout counts from
-    // now, or ops started late in it would be born expired.
-    uv_update_time(loop_);
-    op->deadline_ms = uv_now(loop_) + config_.request_timeout_ms;
+    // now, or ops started late in it would be born expired. The loop's time
+    // itself stays, so that other ops' replies already in their sockets are
+    // read before their deadlines are checked against it (deadline_queue.h).
+    op->deadline_ms = net::MonotonicMs() + config_.request_timeout_ms;
   }
   deadlines_->Add(op->deadline_ms, id);
   ops_.emplace(id, std::move(op));
@@ -278,7 +279,7 @@ void Coordinator::Settle(uint64_t op_id, Op& op) {
   }
   if (op.replied && op.waiting.empty()) {
     auto node = ops_.extract(op_id);
-    Retire(std::move(node.mapped()));
+    if (node) Retire(std::move(node.mapped()));
   }
 }
 

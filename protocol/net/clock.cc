@@ -11,4 +11,6 @@ uint64_t WallMs() {
          static_cast<uint64_t>(tv.tv_usec) / 1000;
 }
 
+uint64_t MonotonicMs() { return uv_hrtime() / 1000000; }
+
 }  // namespace leaderless::net

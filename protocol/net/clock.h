@@ -8,4 +8,8 @@ namespace leaderless::net {
 // are measured in (cluster/ code is given time, it never reads it).
 uint64_t WallMs();
 
+// Milliseconds on the monotonic clock uv_now() reads, taken now rather than
+// cached at the start of the loop iteration: comparable with uv_now().
+uint64_t MonotonicMs();
+
 }  // namespace leaderless::net
