@@ -178,8 +178,6 @@ bool ReadArg(std::string_view s, size_t* i, std::string* arg) {
   return true;
 }
 
-// sdssplitargs over one line, NUL being an ordinary byte. False on
-// unbalanced quotes.
 // Empties `v`, and frees its memory if a huge request grew it: one request
 // of a million arguments should not pin their table for the connection's
 // life.
@@ -193,6 +191,8 @@ void ReleaseIfLarge(std::vector<T>* v) {
   }
 }
 
+// sdssplitargs over one line, NUL being an ordinary byte. False on
+// unbalanced quotes.
 bool SplitArgs(std::string_view line, std::vector<std::string>* args) {
   size_t i = 0;
   while (true) {
