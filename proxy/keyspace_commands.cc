@@ -16,8 +16,8 @@ void Del(KeyCall& call) {
   Coordinator& c = call.proxy.coordinator();
   auto keys = std::make_shared<OwnedArgv>(call.argv.subspan(1));
   WriteEach(
-      c, keys->view().size(),
-      [keys, hold = call.hold](size_t i) {
+      c, call.hold, keys->view().size(),
+      [keys](size_t i) {
         return KeyRecord{keys->view()[i], Tombstone()};
       },
       [&c, reply = call.reply](std::vector<QuorumResult>& writes) {

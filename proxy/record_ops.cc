@@ -91,13 +91,13 @@ void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
       });
 }
 
-void WriteEach(Coordinator& c, size_t count,
-               std::function<KeyRecord(size_t i)> item,
+void WriteEach(Coordinator& c, std::shared_ptr<KeyLocks::Leases> hold,
+               size_t count, std::function<KeyRecord(size_t i)> item,
                std::function<void(std::vector<QuorumResult>&)> done) {
   Gather(
       count,
-      [&c, item = std::move(item)](size_t i, Coordinator::DoneFn cb,
-                                   Coordinator::RetiredFn retired) {
+      [&c, hold = std::move(hold), item = std::move(item)](
+          size_t i, Coordinator::DoneFn cb, Coordinator::RetiredFn retired) {
         KeyRecord write = item(i);
         write.record.version = c.NextVersion();
         c.Write(write.key, write.record, std::move(cb), std::move(retired));

@@ -68,9 +68,10 @@ struct KeyRecord {
 // Writes `item(i)` for i < count, each stamped with a new version; `done`
 // gets the results in order. Not atomic: one failed write leaves the
 // others written. `item` runs after WriteEach returns too (see Gather): it
-// must own the keys and values it gives out, and hold the command's keys.
-void WriteEach(Coordinator& c, size_t count,
-               std::function<KeyRecord(size_t i)> item,
+// must own the keys and values it gives out. `hold` (the command's keys) is
+// kept until the last write started.
+void WriteEach(Coordinator& c, std::shared_ptr<KeyLocks::Leases> hold,
+               size_t count, std::function<KeyRecord(size_t i)> item,
                std::function<void(std::vector<QuorumResult>&)> done);
 
 // How many results hold a live record: for a read, the key exists; for a

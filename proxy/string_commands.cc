@@ -182,10 +182,8 @@ void MSet(KeyCall& call) {
   }
   auto owned = std::make_shared<OwnedArgv>(call.argv);
   WriteEach(
-      call.proxy.coordinator(), call.argv.size() / 2,
-      [owned, hold = call.hold](size_t i) {
-        return PairRecord(owned->view(), i);
-      },
+      call.proxy.coordinator(), call.hold, call.argv.size() / 2,
+      [owned](size_t i) { return PairRecord(owned->view(), i); },
       [reply = call.reply](std::vector<QuorumResult>& writes) {
         AnswerAll(reply, writes,
                   [](resp::ReplyWriter& w) { w.SimpleString("OK"); });
@@ -216,7 +214,7 @@ void MSetNx(KeyCall& call) {
           return Answer(reply, [](resp::ReplyWriter& w) { w.Integer(0); });
         }
         WriteEach(
-            c, pairs,
+            c, hold, pairs,
             [owned](size_t i) { return PairRecord(owned->view(), i); },
             [reply, hold](std::vector<QuorumResult>& writes) {
               AnswerAll(reply, writes,
