@@ -302,7 +302,7 @@ void ReplicaServer::OnWriteLost(std::string_view storage_key,
     auto record = cluster::ParseRecord(*held.value());
     if (record.ok()) now = record->version;
   }
-  if (lost != now) trees_.Update(data->key, lost, now);
+  trees_.Update(data->key, lost, now);
 }
 
 }  // namespace leaderless::replica
