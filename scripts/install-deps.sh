@@ -10,8 +10,10 @@ packages=(
   redis-tools redis-server nutcracker python3-redis
 )
 # Node.js runs the npm clients of the integration tests. The machine image
-# may bring its own node, so Debian's is installed only when there is none.
-command -v node >/dev/null || packages+=(nodejs npm)
+# may bring its own node and npm, so Debian's are installed only when one of
+# them is missing.
+command -v node >/dev/null && command -v npm >/dev/null ||
+  packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
