@@ -4,11 +4,12 @@
 #include <optional>
 #include <string_view>
 
+#include "protocol/resp/integers.h"
+
 namespace leaderless::proxy {
 
-// An argument as Redis reads an integer (string2ll): optional '-', digits,
-// no '+', no spaces, no leading zeros, within int64. nullopt otherwise.
-std::optional<int64_t> ParseInt64(std::string_view s);
+// An argument as Redis reads an integer (string2ll).
+using resp::ParseInt64;
 
 // Case-insensitive comparison of an argument with an option name.
 bool ArgIs(std::string_view arg, std::string_view lowercase_name);

@@ -5,12 +5,8 @@
 // and src/sds.c sdssplitargs):
 //
 //   file     := { line '\n' }                 a last line may lack its '\n'
-//   line     := blank | '#' text | word { space word }
-//   word     := { bare | '"' { dq-char } '"' | '\'' { sq-char } '\'' }
-//   bare     := any byte but space, '"' and '\''
-//   dq-char  := '\n' | '\r' | '\t' | '\b' | '\a' | '\x' hex hex
-//             | '\' byte (that byte) | byte
-//   sq-char  := '\'' (a quote) | byte
+//   line     := blank | '#' text | words      words:
+//   protocol/resp/split_args.cc
 //
 // A line is trimmed of " \t\r\n" first, so CRLF files work. A closing quote
 // must be followed by a space or the end of the line. As in Redis, '#' only
@@ -34,6 +30,8 @@
 #include <memory>
 #include <system_error>
 
+#include "protocol/resp/split_args.h"
+
 namespace leaderless::cluster {
 namespace {
 
@@ -51,19 +49,6 @@ Status Invalid(std::string message) {
 }
 
 // ---- Words ----
-
-// The C locale's isspace, without the locale lookup and the signed-char UB.
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -120,89 +105,20 @@ std::string QuoteArg(std::string_view s) {
   return bare ? std::string(s) : Quoted(s);
 }
 
-char Unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
-}
-
-// `i` starts just past the opening quote and ends just past the closing one.
-Status ReadDoubleQuoted(std::string_view line, size_t& i, std::string& out) {
-  while (i < line.size()) {
-    char c = line[i++];
-    if (c == '"') return Status::OK();
-    if (c != '\\' || i == line.size()) {
-      out += c;
-      continue;
-    }
-    char e = line[i++];
-    if (e == 'x' && i + 1 < line.size() && HexValue(line[i]) >= 0 &&
-        HexValue(line[i + 1]) >= 0) {
-      out += static_cast<char>(HexValue(line[i]) * 16 + HexValue(line[i + 1]));
-      i += 2;
-      continue;
-    }
-    out += Unescape(e);
-  }
-  return Invalid("unterminated double quote");
-}
-
-Status ReadSingleQuoted(std::string_view line, size_t& i, std::string& out) {
-  while (i < line.size()) {
-    char c = line[i++];
-    if (c == '\'') return Status::OK();
-    if (c == '\\' && i < line.size() && line[i] == '\'') {
-      out += '\'';
-      ++i;
-      continue;
-    }
-    out += c;
-  }
-  return Invalid("unterminated single quote");
-}
-
-// One word starting at a non-space. A quote inside a bare word opens a
-// quoted part (foo"bar" is foobar), and a quoted part ends the word.
-Status ReadWord(std::string_view line, size_t& i, std::string& word) {
-  while (i < line.size() && !IsSpace(line[i])) {
-    char c = line[i++];
-    if (c != '"' && c != '\'') {
-      word += c;
-      continue;
-    }
-    Status s = c == '"' ? ReadDoubleQuoted(line, i, word)
-                        : ReadSingleQuoted(line, i, word);
-    if (!s.ok()) return s;
-    if (i < line.size() && !IsSpace(line[i])) {
-      return Invalid("a closing quote must be followed by a space");
-    }
-    break;
-  }
-  return Status::OK();
-}
-
+// The words of a redis.conf line, split as Redis splits it.
 Result<Args> SplitArgs(std::string_view line) {
   Args args;
-  size_t i = 0;
-  while (true) {
-    while (i < line.size() && IsSpace(line[i])) ++i;
-    if (i == line.size()) return args;
-    std::string word;
-    Status s = ReadWord(line, i, word);
-    if (!s.ok()) return s;
-    args.push_back(std::move(word));
+  switch (resp::SplitArgs(line, &args)) {
+    case resp::SplitError::kNone:
+      return args;
+    case resp::SplitError::kUnterminatedDouble:
+      return Invalid("unterminated double quote");
+    case resp::SplitError::kUnterminatedSingle:
+      return Invalid("unterminated single quote");
+    case resp::SplitError::kBadClose:
+      break;
   }
+  return Invalid("a closing quote must be followed by a space");
 }
 
 // ---- Values ----

@@ -11,10 +11,9 @@
 //   inline    := <any bytes but LF> LF      ; first byte is not "*"; one CR
 //                                           ; before the LF is dropped
 //
-// An inline line splits into arguments on whitespace; "..." decodes the
-// escapes \n \r \t \b \a \xHH and \<c> (= c), '...' decodes only \'. A
-// closing quote must be followed by whitespace or the end of the line. A
-// line without arguments is skipped silently.
+// An inline line splits into arguments as protocol/resp/split_args.cc says
+// (whitespace, "..." with escapes, '...'). A line without arguments is
+// skipped silently.
 //
 // Stricter than Redis (REDIS-LIMITS.md): the two bytes after a bulk payload
 // and the byte after the CR of a count/length line must be CRLF; NUL is an
@@ -27,6 +26,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+
+#include "protocol/resp/integers.h"
+#include "protocol/resp/split_args.h"
 
 namespace leaderless::resp {
 namespace {
@@ -44,140 +46,6 @@ constexpr char kNoCrlfAfterBulk[] = "Protocol error: expected CRLF after bulk";
 constexpr char kUnbalancedQuotes[] =
     "Protocol error: unbalanced quotes in request";
 
-// Redis's string2ll: rejects a "+" sign, spaces, leading zeros, "-0",
-// overflow, and strings of 21 or more characters.
-bool ParseDecimal(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() >= 21) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  const bool negative = s[0] == '-';
-  if (negative) s.remove_prefix(1);
-  if (s.empty() || s[0] < '1' || s[0] > '9') return false;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  const uint64_t max_magnitude = static_cast<uint64_t>(INT64_MAX) + negative;
-  if (v > max_magnitude) return false;
-  // Negating in unsigned arithmetic keeps INT64_MIN free of overflow.
-  *out = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
-  return true;
-}
-
-// isspace() in the C locale: what sdssplitargs skips between arguments.
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
-
-// What ends an unquoted argument in sdssplitargs: a narrower set than
-// IsSpace, so "a\vb" is one argument while a leading \v is skipped.
-bool EndsToken(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-         (c >= 'A' && c <= 'F');
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-
-char Unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
-}
-
-// A closing quote at `quote` must end the line or be followed by a space.
-bool ClosesCleanly(std::string_view s, size_t quote) {
-  return quote + 1 == s.size() || IsSpace(s[quote + 1]);
-}
-
-// Reads a "..." section whose body starts at *i; on success *i is just past
-// the closing quote. False when the quote is unbalanced or badly closed.
-bool ReadDoubleQuoted(std::string_view s, size_t* i, std::string* arg) {
-  size_t p = *i;
-  while (p < s.size()) {
-    const char c = s[p];
-    if (c == '\\' && p + 3 < s.size() && s[p + 1] == 'x' && IsHex(s[p + 2]) &&
-        IsHex(s[p + 3])) {
-      arg->push_back(
-          static_cast<char>(HexValue(s[p + 2]) * 16 + HexValue(s[p + 3])));
-      p += 4;
-    } else if (c == '\\' && p + 1 < s.size()) {
-      arg->push_back(Unescape(s[p + 1]));
-      p += 2;
-    } else if (c == '"') {
-      if (!ClosesCleanly(s, p)) return false;
-      *i = p + 1;
-      return true;
-    } else {
-      arg->push_back(c);
-      ++p;
-    }
-  }
-  return false;
-}
-
-// As ReadDoubleQuoted for a '...' section, where only \' is an escape.
-bool ReadSingleQuoted(std::string_view s, size_t* i, std::string* arg) {
-  size_t p = *i;
-  while (p < s.size()) {
-    if (s[p] == '\\' && p + 1 < s.size() && s[p + 1] == '\'') {
-      arg->push_back('\'');
-      p += 2;
-    } else if (s[p] == '\'') {
-      if (!ClosesCleanly(s, p)) return false;
-      *i = p + 1;
-      return true;
-    } else {
-      arg->push_back(s[p]);
-      ++p;
-    }
-  }
-  return false;
-}
-
-// Reads one argument starting at the non-space byte *i. As in sdssplitargs a
-// quote may open mid-argument ("a\"b c\"" is one argument) and its closing
-// quote ends the argument.
-bool ReadArg(std::string_view s, size_t* i, std::string* arg) {
-  size_t p = *i;
-  while (p < s.size() && !EndsToken(s[p])) {
-    const char c = s[p++];
-    if (c == '"' || c == '\'') {
-      const bool ok = c == '"' ? ReadDoubleQuoted(s, &p, arg)
-                               : ReadSingleQuoted(s, &p, arg);
-      if (!ok) return false;
-      break;
-    }
-    arg->push_back(c);
-  }
-  *i = p;
-  return true;
-}
-
 // Empties `v`, and frees its memory if a huge request grew it: one request
 // of a million arguments should not pin their table for the connection's
 // life.
@@ -188,18 +56,6 @@ void ReleaseIfLarge(std::vector<T>* v) {
     std::vector<T>().swap(*v);
   } else {
     v->clear();
-  }
-}
-
-// sdssplitargs over one line, NUL being an ordinary byte. False on
-// unbalanced quotes.
-bool SplitArgs(std::string_view line, std::vector<std::string>* args) {
-  size_t i = 0;
-  while (true) {
-    while (i < line.size() && IsSpace(line[i])) ++i;
-    if (i == line.size()) return true;
-    args->emplace_back();
-    if (!ReadArg(line, &i, &args->back())) return false;
   }
 }
 
@@ -273,12 +129,13 @@ ParseStatus RequestParser::ReadCount(std::string_view input) {
   size_t cr = 0;
   const ParseStatus status = ReadCrlfLine(input, kTooBigCount, &cr);
   if (status != ParseStatus::kRequest) return status;
-  int64_t count = 0;
-  if (input[cr + 1] != '\n' ||
-      !ParseDecimal(input.substr(pos_ + 1, cr - pos_ - 1), &count) ||
-      count > request_limits_.max_multibulk_len) {
+  const std::optional<int64_t> parsed =
+      ParseInt64(input.substr(pos_ + 1, cr - pos_ - 1));
+  if (input[cr + 1] != '\n' || !parsed ||
+      *parsed > request_limits_.max_multibulk_len) {
     return Fail(kInvalidCount);
   }
+  const int64_t count = *parsed;
   // Checked after the general limit, as Redis does: a count that is invalid
   // anyway gets the invalid-length error.
   if (request_limits_.unauthenticated &&
@@ -298,12 +155,13 @@ ParseStatus RequestParser::ReadBulkLength(std::string_view input) {
     return Fail(std::string("Protocol error: expected '$', got '") +
                 input[pos_] + "'");
   }
-  int64_t length = 0;
-  if (input[cr + 1] != '\n' ||
-      !ParseDecimal(input.substr(pos_ + 1, cr - pos_ - 1), &length) ||
-      length < 0 || length > request_limits_.max_bulk_len) {
+  const std::optional<int64_t> parsed =
+      ParseInt64(input.substr(pos_ + 1, cr - pos_ - 1));
+  if (input[cr + 1] != '\n' || !parsed || *parsed < 0 ||
+      *parsed > request_limits_.max_bulk_len) {
     return Fail(kInvalidBulkLen);
   }
+  const int64_t length = *parsed;
   if (request_limits_.unauthenticated && length > kUnauthenticatedMaxBulkLen) {
     return Fail(kUnauthenticatedBulkLen);
   }
@@ -340,7 +198,9 @@ ParseStatus RequestParser::ParseInline(std::string_view input) {
   }
   std::string_view line = input.substr(0, lf);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (!SplitArgs(line, &inline_args_)) return Fail(kUnbalancedQuotes);
+  if (SplitArgs(line, &inline_args_) != SplitError::kNone) {
+    return Fail(kUnbalancedQuotes);
+  }
   pos_ = lf + 1;
   // Views are taken only now: inline_args_ no longer grows, so no string
   // moves (and small strings keep their bytes inside the vector).
