@@ -14,12 +14,11 @@
 //
 // Usage: leaderless-proxy FILE [--directive value ...]
 
-#include <uv.h>
-
 #include <cstdio>
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/log.h"
+#include "protocol/net/loop.h"
 #include "protocol/net/signals.h"
 #include "proxy/proxy_server.h"
 
@@ -47,13 +46,14 @@ int main(int argc, char** argv) {
   if (!net::OpenLog(config->logfile))
     return Fail("cannot open logfile " + config->logfile);
 
-  uv_loop_t loop;
-  uv_loop_init(&loop);
-  proxy::ProxyServer server(config.value(), &loop);
+  auto created = net::Loop::Create();
+  if (!created.ok()) return Fail(created.status().message());
+  net::Loop& loop = *created.value();
+  proxy::ProxyServer server(config.value(), loop);
   cluster::Status started = server.Start();
   if (!started.ok()) {
     server.Stop();
-    net::RunUntilClosed(&loop);
+    loop.RunUntilClosed();
     return Fail(started.message());
   }
   net::Log("proxy %lld ready on %s:%d, N=%d R=%d W=%d over %zu replicas",
@@ -62,11 +62,11 @@ int main(int argc, char** argv) {
            config->read_quorum, config->write_quorum, config->replicas.size());
 
   net::StopSignals* signals = nullptr;
-  signals = net::StopSignals::Create(&loop, [&] {
+  signals = net::StopSignals::Create(loop, [&] {
     net::Log("shutting down");
     server.Stop();
     signals->Close();
   });
-  net::RunUntilClosed(&loop);
+  loop.RunUntilClosed();
   return 0;
 }

@@ -9,13 +9,12 @@
 //
 // Usage: leaderless-replica FILE [--directive value ...]
 
-#include <uv.h>
-
 #include <cstdio>
 #include <memory>
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/log.h"
+#include "protocol/net/loop.h"
 #include "protocol/net/signals.h"
 #include "replica/record_store.h"
 #include "replica/replica_server.h"
@@ -49,13 +48,14 @@ int main(int argc, char** argv) {
     return Fail("cannot open data in '" + config->dir +
                 "': " + store.status().message());
 
-  uv_loop_t loop;
-  uv_loop_init(&loop);
-  replica::ReplicaServer server(config.value(), &loop, store.value().get());
+  auto created = net::Loop::Create();
+  if (!created.ok()) return Fail(created.status().message());
+  net::Loop& loop = *created.value();
+  replica::ReplicaServer server(config.value(), loop, store.value().get());
   cluster::Status started = server.Start();
   if (!started.ok()) {
     server.Stop();
-    net::RunUntilClosed(&loop);
+    loop.RunUntilClosed();
     return Fail(started.message());
   }
   const auto* self = cluster::FindReplica(config.value(), config->replica_id);
@@ -63,11 +63,11 @@ int main(int argc, char** argv) {
            self->host.c_str(), self->port, config->dir.c_str());
 
   net::StopSignals* signals = nullptr;
-  signals = net::StopSignals::Create(&loop, [&] {
+  signals = net::StopSignals::Create(loop, [&] {
     net::Log("shutting down");
     server.Stop();
     signals->Close();
   });
-  net::RunUntilClosed(&loop);
+  loop.RunUntilClosed();
   return 0;
 }

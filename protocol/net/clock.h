@@ -8,8 +8,9 @@ namespace leaderless::net {
 // are measured in (cluster/ code is given time, it never reads it).
 uint64_t WallMs();
 
-// Milliseconds on the monotonic clock uv_now() reads, taken now rather than
-// cached at the start of the loop iteration: comparable with uv_now().
+// Milliseconds on the monotonic clock Loop::now_ms() reads, taken now
+// rather than cached at the start of the loop iteration: comparable with
+// Loop::now_ms().
 uint64_t MonotonicMs();
 
 }  // namespace leaderless::net
