@@ -9,11 +9,11 @@
 // the data); # Keyspace is empty (counting keys would need every replica's
 // count); there are no # Errorstats, # Commandstats or # Latencystats.
 
-#include <uv.h>
-
 #include <cstdio>
 #include <random>
 
+#include "protocol/net/clock.h"
+#include "protocol/net/process_info.h"
 #include "proxy/args.h"
 #include "proxy/proxy_server.h"
 
@@ -54,25 +54,18 @@ const std::string& RunId() {
   return id;
 }
 
-std::string OsName() {
-  uv_utsname_t name;
-  if (uv_os_uname(&name) != 0) return "unknown";
-  return std::string(name.sysname) + " " + name.release + " " + name.machine;
-}
-
 void WriteServer(ProxyServer& proxy, std::string* out) {
   Add(out, "redis_version", kRedisVersion);
   Add(out, "redis_git_sha1", "00000000");
   Add(out, "redis_git_dirty", "0");
   Add(out, "redis_mode", "standalone");
-  Add(out, "os", OsName());
+  Add(out, "os", net::OsName());
   AddInt(out, "arch_bits", sizeof(void*) * 8);
-  AddInt(out, "process_id", uv_os_getpid());
+  AddInt(out, "process_id", net::ProcessId());
   Add(out, "run_id", RunId());
   AddInt(out, "tcp_port", proxy.server()->port());
-  uv_timeval64_t now;
-  uv_gettimeofday(&now);
-  AddInt(out, "server_time_usec", now.tv_sec * 1000000 + now.tv_usec);
+  net::WallTime now = net::WallNow();
+  AddInt(out, "server_time_usec", now.sec * 1000000 + now.usec);
   AddInt(out, "uptime_in_seconds", proxy.uptime_ms() / 1000);
   AddInt(out, "uptime_in_days", proxy.uptime_ms() / (86400 * 1000));
   Add(out, "leaderless_role", "proxy");
@@ -88,8 +81,7 @@ void WriteClients(ProxyServer& proxy, std::string* out) {
 }
 
 void WriteMemory(ProxyServer&, std::string* out) {
-  size_t rss = 0;
-  if (uv_resident_set_memory(&rss) != 0) rss = 0;
+  uint64_t rss = net::ResidentSetBytes();
   for (std::string_view field : {"used_memory", "used_memory_rss"}) {
     AddInt(out, field, static_cast<int64_t>(rss));
     Add(out, std::string(field) + "_human", HumanBytes(rss));
@@ -124,18 +116,17 @@ void WriteReplication(ProxyServer&, std::string* out) {
   Add(out, "master_repl_offset", "0");
 }
 
-std::string CpuSeconds(const uv_timeval_t& t) {
+std::string CpuSeconds(const net::CpuTime& t) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(t.tv_sec),
-                static_cast<long>(t.tv_usec));
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(t.sec),
+                static_cast<long>(t.usec));
   return buf;
 }
 
 void WriteCpu(ProxyServer&, std::string* out) {
-  uv_rusage_t usage{};
-  if (uv_getrusage(&usage) != 0) usage = {};
-  Add(out, "used_cpu_sys", CpuSeconds(usage.ru_stime));
-  Add(out, "used_cpu_user", CpuSeconds(usage.ru_utime));
+  net::CpuUsage usage = net::ProcessCpuUsage();
+  Add(out, "used_cpu_sys", CpuSeconds(usage.system));
+  Add(out, "used_cpu_user", CpuSeconds(usage.user));
   Add(out, "used_cpu_sys_children", "0.000000");
   Add(out, "used_cpu_user_children", "0.000000");
 }

@@ -1,6 +1,7 @@
 // INFO on a replica: Redis-style sections, for operators with redis-cli.
 
 #include "protocol/net/clock.h"
+#include "protocol/net/process_info.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/replica_server.h"
 
@@ -22,7 +23,7 @@ void ReplicaServer::InfoServer(std::string* out) const {
   Line(out, "role", "replica");
   Line(out, "replica_id", config_.replica_id);
   Line(out, "tcp_port", static_cast<uint64_t>(self_->port));
-  Line(out, "process_id", static_cast<uint64_t>(uv_os_getpid()));
+  Line(out, "process_id", static_cast<uint64_t>(net::ProcessId()));
   Line(out, "uptime_in_seconds", (loop_.now_ms() - start_ms_) / 1000);
   *out += "\r\n# Clients\r\n";
   Line(out, "connected_clients", server_ ? server_->session_count() : 0);
