@@ -51,12 +51,12 @@ std::string QuorumResult::Error() const {
   return "NOQUORUM " + n + " replicas answered the read in time";
 }
 
-Coordinator::Coordinator(const cluster::Config& config, uv_loop_t* loop)
+Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
     : config_(config),
       loop_(loop),
       ring_(ReplicaIds(config), config.tokens_per_replica),
       clock_(static_cast<uint32_t>(config.proxy_id)),
-      state_since_(config.replicas.size(), uv_now(loop)),
+      state_since_(config.replicas.size(), loop.now_ms()),
       deadlines_(net::DeadlineQueue::Create(
           loop, [this](uint64_t id) { OnDeadline(id); })) {
   net::PeerLinkOptions options;
@@ -399,7 +399,7 @@ void Coordinator::OnDeadline(uint64_t op_id) {
 }
 
 void Coordinator::OnPeerState(int peer, bool connected) {
-  state_since_[peer] = uv_now(loop_);
+  state_since_[peer] = loop_.now_ms();
   const auto& r = config_.replicas[peer];
   net::Log("replica %s (%s:%d) is %s", r.id.c_str(), r.host.c_str(), r.port,
            connected ? "up" : "down");
@@ -409,7 +409,7 @@ std::vector<Coordinator::ReplicaState> Coordinator::Replicas() const {
   std::vector<ReplicaState> out;
   for (size_t i = 0; i < links_.size(); ++i) {
     out.push_back({&config_.replicas[i], links_[i]->connected(),
-                   uv_now(loop_) - state_since_[i], links_[i]->in_flight(),
+                   loop_.now_ms() - state_since_[i], links_[i]->in_flight(),
                    links_[i]->refused()});
   }
   return out;

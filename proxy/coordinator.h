@@ -1,7 +1,5 @@
 #pragma once
 
-#include <uv.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -18,6 +16,7 @@
 #include "protocol/cluster/ring.h"
 #include "protocol/cluster/version.h"
 #include "protocol/net/deadline_queue.h"
+#include "protocol/net/loop.h"
 #include "protocol/net/peer_link.h"
 
 namespace leaderless::proxy {
@@ -69,7 +68,7 @@ class Coordinator : public net::PeerLink::Listener {
   // flight.
   using RetiredFn = std::function<void()>;
 
-  Coordinator(const cluster::Config& config, uv_loop_t* loop);
+  Coordinator(const cluster::Config& config, net::Loop& loop);
   ~Coordinator() override;
 
   // Quorum read of `key`. `done` runs exactly once, possibly before Read()
@@ -189,7 +188,7 @@ class Coordinator : public net::PeerLink::Listener {
   void OnDeadline(uint64_t op_id);
 
   const cluster::Config& config_;
-  uv_loop_t* loop_;
+  net::Loop& loop_;
   cluster::Ring ring_;
   cluster::HybridClock clock_;
   std::vector<net::PeerLink*> links_;  // free themselves after Close()

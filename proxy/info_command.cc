@@ -9,24 +9,19 @@
 // the data); # Keyspace is empty (counting keys would need every replica's
 // count); there are no # Errorstats, # Commandstats or # Latencystats.
 
-#include <uv.h>
-
 #include <cstdio>
 #include <random>
 
+#include "protocol/net/clock.h"
+#include "protocol/net/process_info.h"
+#include "protocol/resp/info_text.h"
 #include "proxy/args.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {
 namespace {
 
-void Add(std::string* out, std::string_view field, std::string_view value) {
-  out->append(field).append(":").append(value).append("\r\n");
-}
-
-void AddInt(std::string* out, std::string_view field, int64_t value) {
-  Add(out, field, std::to_string(value));
-}
+using resp::AppendInfoField;
 
 // Redis's bytesToHuman: "512B", "1.50K", "3.00M"...
 std::string HumanBytes(uint64_t bytes) {
@@ -54,108 +49,99 @@ const std::string& RunId() {
   return id;
 }
 
-std::string OsName() {
-  uv_utsname_t name;
-  if (uv_os_uname(&name) != 0) return "unknown";
-  return std::string(name.sysname) + " " + name.release + " " + name.machine;
-}
-
 void WriteServer(ProxyServer& proxy, std::string* out) {
-  Add(out, "redis_version", kRedisVersion);
-  Add(out, "redis_git_sha1", "00000000");
-  Add(out, "redis_git_dirty", "0");
-  Add(out, "redis_mode", "standalone");
-  Add(out, "os", OsName());
-  AddInt(out, "arch_bits", sizeof(void*) * 8);
-  AddInt(out, "process_id", uv_os_getpid());
-  Add(out, "run_id", RunId());
-  AddInt(out, "tcp_port", proxy.server()->port());
-  uv_timeval64_t now;
-  uv_gettimeofday(&now);
-  AddInt(out, "server_time_usec", now.tv_sec * 1000000 + now.tv_usec);
-  AddInt(out, "uptime_in_seconds", proxy.uptime_ms() / 1000);
-  AddInt(out, "uptime_in_days", proxy.uptime_ms() / (86400 * 1000));
-  Add(out, "leaderless_role", "proxy");
-  AddInt(out, "proxy_id", proxy.config().proxy_id);
+  AppendInfoField(out, "redis_version", kRedisVersion);
+  AppendInfoField(out, "redis_git_sha1", "00000000");
+  AppendInfoField(out, "redis_git_dirty", "0");
+  AppendInfoField(out, "redis_mode", "standalone");
+  AppendInfoField(out, "os", net::OsName());
+  AppendInfoField(out, "arch_bits", sizeof(void*) * 8);
+  AppendInfoField(out, "process_id", net::ProcessId());
+  AppendInfoField(out, "run_id", RunId());
+  AppendInfoField(out, "tcp_port", proxy.server()->port());
+  net::WallTime now = net::WallNow();
+  AppendInfoField(out, "server_time_usec", now.sec * 1000000 + now.usec);
+  AppendInfoField(out, "uptime_in_seconds", proxy.uptime_ms() / 1000);
+  AppendInfoField(out, "uptime_in_days", proxy.uptime_ms() / (86400 * 1000));
+  AppendInfoField(out, "leaderless_role", "proxy");
+  AppendInfoField(out, "proxy_id", proxy.config().proxy_id);
 }
 
 void WriteClients(ProxyServer& proxy, std::string* out) {
-  AddInt(out, "connected_clients", proxy.server()->session_count());
-  Add(out, "cluster_connections", "0");
-  AddInt(out, "maxclients", proxy.config().maxclients);
-  Add(out, "blocked_clients", "0");
-  Add(out, "tracking_clients", "0");
+  AppendInfoField(out, "connected_clients", proxy.server()->session_count());
+  AppendInfoField(out, "cluster_connections", "0");
+  AppendInfoField(out, "maxclients", proxy.config().maxclients);
+  AppendInfoField(out, "blocked_clients", "0");
+  AppendInfoField(out, "tracking_clients", "0");
 }
 
 void WriteMemory(ProxyServer&, std::string* out) {
-  size_t rss = 0;
-  if (uv_resident_set_memory(&rss) != 0) rss = 0;
+  uint64_t rss = net::ResidentSetBytes();
   for (std::string_view field : {"used_memory", "used_memory_rss"}) {
-    AddInt(out, field, static_cast<int64_t>(rss));
-    Add(out, std::string(field) + "_human", HumanBytes(rss));
+    AppendInfoField(out, field, static_cast<int64_t>(rss));
+    AppendInfoField(out, std::string(field) + "_human", HumanBytes(rss));
   }
-  Add(out, "maxmemory", "0");
-  Add(out, "maxmemory_human", "0B");
-  Add(out, "maxmemory_policy", "noeviction");
-  Add(out, "mem_allocator", "libc");
+  AppendInfoField(out, "maxmemory", "0");
+  AppendInfoField(out, "maxmemory_human", "0B");
+  AppendInfoField(out, "maxmemory_policy", "noeviction");
+  AppendInfoField(out, "mem_allocator", "libc");
 }
 
 void WritePersistence(ProxyServer&, std::string* out) {
   for (std::string_view field :
        {"loading", "async_loading", "rdb_changes_since_last_save",
         "rdb_bgsave_in_progress", "aof_enabled", "aof_rewrite_in_progress"}) {
-    Add(out, field, "0");
+    AppendInfoField(out, field, "0");
   }
-  Add(out, "rdb_last_bgsave_status", "ok");
-  Add(out, "aof_last_write_status", "ok");
+  AppendInfoField(out, "rdb_last_bgsave_status", "ok");
+  AppendInfoField(out, "aof_last_write_status", "ok");
 }
 
 void WriteStats(ProxyServer& proxy, std::string* out) {
-  AddInt(out, "total_connections_received",
-         proxy.server()->total_connections());
-  AddInt(out, "total_commands_processed", proxy.commands_processed());
-  AddInt(out, "instantaneous_ops_per_sec", proxy.ops_per_sec());
+  AppendInfoField(out, "total_connections_received",
+                  proxy.server()->total_connections());
+  AppendInfoField(out, "total_commands_processed", proxy.commands_processed());
+  AppendInfoField(out, "instantaneous_ops_per_sec", proxy.ops_per_sec());
 }
 
 void WriteReplication(ProxyServer&, std::string* out) {
-  Add(out, "role", "master");
-  Add(out, "connected_slaves", "0");
-  Add(out, "master_failover_state", "no-failover");
-  Add(out, "master_repl_offset", "0");
+  AppendInfoField(out, "role", "master");
+  AppendInfoField(out, "connected_slaves", "0");
+  AppendInfoField(out, "master_failover_state", "no-failover");
+  AppendInfoField(out, "master_repl_offset", "0");
 }
 
-std::string CpuSeconds(const uv_timeval_t& t) {
+std::string CpuSeconds(const net::CpuTime& t) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(t.tv_sec),
-                static_cast<long>(t.tv_usec));
+  std::snprintf(buf, sizeof(buf), "%ld.%06ld", static_cast<long>(t.sec),
+                static_cast<long>(t.usec));
   return buf;
 }
 
 void WriteCpu(ProxyServer&, std::string* out) {
-  uv_rusage_t usage{};
-  if (uv_getrusage(&usage) != 0) usage = {};
-  Add(out, "used_cpu_sys", CpuSeconds(usage.ru_stime));
-  Add(out, "used_cpu_user", CpuSeconds(usage.ru_utime));
-  Add(out, "used_cpu_sys_children", "0.000000");
-  Add(out, "used_cpu_user_children", "0.000000");
+  net::CpuUsage usage = net::ProcessCpuUsage();
+  AppendInfoField(out, "used_cpu_sys", CpuSeconds(usage.system));
+  AppendInfoField(out, "used_cpu_user", CpuSeconds(usage.user));
+  AppendInfoField(out, "used_cpu_sys_children", "0.000000");
+  AppendInfoField(out, "used_cpu_user_children", "0.000000");
 }
 
 void WriteModules(ProxyServer&, std::string*) {}
 
 void WriteClusterSettings(ProxyServer& proxy, std::string* out) {
   const cluster::Config& c = proxy.config();
-  Add(out, "cluster_enabled", "0");  // what Redis clients look for
-  AddInt(out, "replication_factor", c.replication_factor);
-  AddInt(out, "read_quorum", c.read_quorum);
-  AddInt(out, "write_quorum", c.write_quorum);
-  AddInt(out, "request_timeout_ms", c.request_timeout_ms);
-  Add(out, "sloppy_quorum", c.sloppy_quorum ? "yes" : "no");
-  Add(out, "read_repair", cluster::ReadRepairName(c.read_repair));
+  AppendInfoField(out, "cluster_enabled", "0");  // what Redis clients look for
+  AppendInfoField(out, "replication_factor", c.replication_factor);
+  AppendInfoField(out, "read_quorum", c.read_quorum);
+  AppendInfoField(out, "write_quorum", c.write_quorum);
+  AppendInfoField(out, "request_timeout_ms", c.request_timeout_ms);
+  AppendInfoField(out, "sloppy_quorum", c.sloppy_quorum ? "yes" : "no");
+  AppendInfoField(out, "read_repair", cluster::ReadRepairName(c.read_repair));
   const Coordinator::Counters& n = proxy.coordinator().counters();
-  AddInt(out, "quorum_failures", n.quorum_failures);
-  AddInt(out, "sloppy_writes", n.sloppy_writes);
-  AddInt(out, "hinted_writes", n.hinted_writes);
-  AddInt(out, "read_repairs", n.read_repairs);
+  AppendInfoField(out, "quorum_failures", n.quorum_failures);
+  AppendInfoField(out, "sloppy_writes", n.sloppy_writes);
+  AppendInfoField(out, "hinted_writes", n.hinted_writes);
+  AppendInfoField(out, "read_repairs", n.read_repairs);
 }
 
 // replica<i>:id=r1,addr=host:port,state=up|down,state_age_s=<s>,
@@ -163,19 +149,19 @@ void WriteClusterSettings(ProxyServer& proxy, std::string* out) {
 void WriteCluster(ProxyServer& proxy, std::string* out) {
   WriteClusterSettings(proxy, out);
   const auto replicas = proxy.coordinator().Replicas();
-  AddInt(out, "replicas", static_cast<int64_t>(replicas.size()));
-  AddInt(out, "replicas_up",
-         std::count_if(replicas.begin(), replicas.end(),
-                       [](const auto& r) { return r.up; }));
+  AppendInfoField(out, "replicas", static_cast<int64_t>(replicas.size()));
+  AppendInfoField(out, "replicas_up",
+                  std::count_if(replicas.begin(), replicas.end(),
+                                [](const auto& r) { return r.up; }));
   for (size_t i = 0; i < replicas.size(); ++i) {
     const Coordinator::ReplicaState& r = replicas[i];
-    Add(out, "replica" + std::to_string(i),
-        "id=" + r.address->id + ",addr=" + r.address->host + ":" +
-            std::to_string(r.address->port) +
-            ",state=" + (r.up ? "up" : "down") +
-            ",state_age_s=" + std::to_string(r.state_age_ms / 1000) +
-            ",in_flight=" + std::to_string(r.in_flight) +
-            ",refused=" + std::to_string(r.refused));
+    AppendInfoField(out, "replica" + std::to_string(i),
+                    "id=" + r.address->id + ",addr=" + r.address->host + ":" +
+                        std::to_string(r.address->port) +
+                        ",state=" + (r.up ? "up" : "down") + ",state_age_s=" +
+                        std::to_string(r.state_age_ms / 1000) +
+                        ",in_flight=" + std::to_string(r.in_flight) +
+                        ",refused=" + std::to_string(r.refused));
   }
 }
 
@@ -215,8 +201,7 @@ void Info(ProxyServer& proxy, net::Session& s, Argv argv) {
   std::string text;
   for (const Section& section : kSections) {
     if (!Wanted(argv.subspan(1), section.name)) continue;
-    if (!text.empty()) text += "\r\n";
-    text.append("# ").append(section.title).append("\r\n");
+    resp::AppendInfoSection(&text, section.title);
     section.write(proxy, &text);
   }
   ReplyNow(s).Verbatim(text);

@@ -14,59 +14,52 @@
 //
 // Usage: leaderless-proxy FILE [--directive value ...]
 
-#include <uv.h>
-
-#include <cstdio>
+#include <memory>
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/log.h"
-#include "protocol/net/signals.h"
+#include "protocol/net/process_main.h"
 #include "proxy/proxy_server.h"
 
 using namespace leaderless;
 
 namespace {
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "leaderless-proxy: %s\n", message.c_str());
-  return 1;
+class ProxyService : public net::Service {
+ public:
+  ProxyService(const cluster::Config& config, net::Loop& loop)
+      : config_(config), server_(config, loop) {}
+
+  cluster::Status Start() override {
+    cluster::Status started = server_.Start();
+    if (!started.ok()) return started;
+    net::Log("proxy %lld ready on %s:%d, N=%d R=%d W=%d over %zu replicas",
+             static_cast<long long>(config_.proxy_id), config_.bind.c_str(),
+             server_.server()->port(), config_.replication_factor,
+             config_.read_quorum, config_.write_quorum,
+             config_.replicas.size());
+    return started;
+  }
+
+  void Stop() override { server_.Stop(); }
+
+ private:
+  const cluster::Config& config_;
+  proxy::ProxyServer server_;
+};
+
+cluster::Result<std::unique_ptr<net::Service>> MakeProxy(
+    const cluster::Config& config, net::Loop& loop) {
+  return std::unique_ptr<net::Service>(
+      std::make_unique<ProxyService>(config, loop));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2)
-    return Fail("usage: leaderless-proxy FILE [--directive value ...]");
-  auto overrides = cluster::ParseOverrideArgs(argc - 2, argv + 2);
-  if (!overrides.ok()) return Fail(overrides.status().message());
-  auto config = cluster::LoadConfig(argv[1], overrides.value());
-  if (!config.ok()) return Fail(config.status().message());
-  cluster::Status valid = cluster::ValidateForProxy(config.value());
-  if (!valid.ok()) return Fail(valid.message());
-  net::SetLogRole('P');
-  if (!net::OpenLog(config->logfile))
-    return Fail("cannot open logfile " + config->logfile);
-
-  uv_loop_t loop;
-  uv_loop_init(&loop);
-  proxy::ProxyServer server(config.value(), &loop);
-  cluster::Status started = server.Start();
-  if (!started.ok()) {
-    server.Stop();
-    net::RunUntilClosed(&loop);
-    return Fail(started.message());
-  }
-  net::Log("proxy %lld ready on %s:%d, N=%d R=%d W=%d over %zu replicas",
-           static_cast<long long>(config->proxy_id), config->bind.c_str(),
-           server.server()->port(), config->replication_factor,
-           config->read_quorum, config->write_quorum, config->replicas.size());
-
-  net::StopSignals* signals = nullptr;
-  signals = net::StopSignals::Create(&loop, [&] {
-    net::Log("shutting down");
-    server.Stop();
-    signals->Close();
-  });
-  net::RunUntilClosed(&loop);
-  return 0;
+  return net::ProcessMain(argc, argv,
+                          {.name = "leaderless-proxy",
+                           .log_role = 'P',
+                           .validate = &cluster::ValidateForProxy,
+                           .make = &MakeProxy});
 }

@@ -10,11 +10,11 @@ void LaterReply::Error(std::string_view message) const {
   Send(std::move(out));
 }
 
-ProxyServer::ProxyServer(const cluster::Config& config, uv_loop_t* loop)
+ProxyServer::ProxyServer(const cluster::Config& config, net::Loop& loop)
     : config_(config),
       loop_(loop),
       coordinator_(config, loop),
-      start_ms_(uv_now(loop)) {
+      start_ms_(loop.now_ms()) {
   AddConnectionCommands(commands_);
   AddAuthCommand(commands_);
   AddHelloCommand(commands_);

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -9,6 +7,7 @@
 #include <string_view>
 
 #include "protocol/cluster/config.h"
+#include "protocol/net/loop.h"
 #include "protocol/net/server.h"
 #include "protocol/resp/command_table.h"
 #include "protocol/resp/reply_writer.h"
@@ -58,7 +57,7 @@ class LaterReply {
 // authentication gate of `requirepass`, and runs the command.
 class ProxyServer : public net::RequestHandler {
  public:
-  ProxyServer(const cluster::Config& config, uv_loop_t* loop);
+  ProxyServer(const cluster::Config& config, net::Loop& loop);
 
   // Opens the client listener; the caller runs the loop.
   cluster::Status Start();
@@ -74,7 +73,7 @@ class ProxyServer : public net::RequestHandler {
   net::Server* server() { return server_; }
   const cluster::Config& config() const { return config_; }
   const CommandSet& commands() const { return commands_; }
-  uint64_t now_ms() const { return uv_now(loop_); }
+  uint64_t now_ms() const { return loop_.now_ms(); }
   uint64_t uptime_ms() const { return now_ms() - start_ms_; }
   uint64_t commands_processed() const { return commands_processed_; }
   uint64_t ops_per_sec() const { return ops_.PerSecond(now_ms()); }
@@ -104,7 +103,7 @@ class ProxyServer : public net::RequestHandler {
   resp::ParserLimits ParserLimitsFor(bool authenticated) const;
 
   const cluster::Config& config_;
-  uv_loop_t* loop_;
+  net::Loop& loop_;
   Coordinator coordinator_;
   net::Server* server_ = nullptr;  // frees itself after Close()
   CommandSet commands_;

@@ -1,7 +1,6 @@
 // Commands about the server that need no state of their own: TIME.
 
-#include <uv.h>
-
+#include "protocol/net/clock.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {
@@ -9,12 +8,11 @@ namespace {
 
 // The proxy's wall clock: [seconds, microseconds], both as bulk strings.
 void Time(ProxyServer&, net::Session& s, Argv) {
-  uv_timeval64_t now;
-  uv_gettimeofday(&now);
+  net::WallTime now = net::WallNow();
   resp::ReplyWriter out = ReplyNow(s);
   out.ArrayHeader(2);
-  out.Bulk(std::to_string(now.tv_sec));
-  out.Bulk(std::to_string(now.tv_usec));
+  out.Bulk(std::to_string(now.sec));
+  out.Bulk(std::to_string(now.usec));
 }
 
 }  // namespace

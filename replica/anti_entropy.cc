@@ -69,7 +69,7 @@ cluster::Status ListLeaf(
   return status;
 }
 
-AntiEntropy::AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
+AntiEntropy::AntiEntropy(const cluster::Config& config, net::Loop& loop,
                          GroupCommit* group_commit, PeerTrees* trees,
                          const FlushMark* flush, ApplyFn apply)
     : config_(config),
@@ -78,13 +78,11 @@ AntiEntropy::AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
       trees_(trees),
       flush_(flush),
       apply_(std::move(apply)),
+      timer_(net::Timer::Create(loop, [this] { StartRounds(); })),
       links_(config.replicas.size(), nullptr),
-      rounds_(config.replicas.size()) {
-  uv_timer_init(loop, &timer_);
-  timer_.data = this;
-}
+      rounds_(config.replicas.size()) {}
 
-AntiEntropy* AntiEntropy::Create(const cluster::Config& config, uv_loop_t* loop,
+AntiEntropy* AntiEntropy::Create(const cluster::Config& config, net::Loop& loop,
                                  GroupCommit* group_commit, PeerTrees* trees,
                                  const FlushMark* flush, ApplyFn apply) {
   auto* ae = new AntiEntropy(config, loop, group_commit, trees, flush,
@@ -97,10 +95,7 @@ AntiEntropy* AntiEntropy::Create(const cluster::Config& config, uv_loop_t* loop,
         net::PeerLink::Create(loop, static_cast<int>(i), r.host, r.port, ae);
   }
   auto interval = static_cast<uint64_t>(config.anti_entropy_interval_ms);
-  uv_timer_start(
-      &ae->timer_,
-      [](uv_timer_t* t) { static_cast<AntiEntropy*>(t->data)->StartRounds(); },
-      interval, interval);
+  ae->timer_->Start(interval, interval);
   return ae;
 }
 
@@ -280,8 +275,7 @@ void AntiEntropy::Close() {
     if (link) link->Close();
     link = nullptr;
   }
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer_),
-           [](uv_handle_t* h) { delete static_cast<AntiEntropy*>(h->data); });
+  timer_->Close([this] { delete this; });
 }
 
 }  // namespace leaderless::replica

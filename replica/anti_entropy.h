@@ -1,7 +1,5 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,6 +10,7 @@
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/peer_link.h"
+#include "protocol/net/timer.h"
 #include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/peer_trees.h"
@@ -31,7 +30,7 @@ namespace leaderless::replica {
 // round first hands to the peer (LL.FLUSH), so a replica that missed it
 // learns it.
 //
-// Heap-allocated (embeds a uv timer); Close() it, it frees itself. Loop
+// Heap-allocated (owns a timer); Close() it, it frees itself. Loop
 // thread only.
 class AntiEntropy : public net::PeerLink::Listener {
  public:
@@ -53,7 +52,7 @@ class AntiEntropy : public net::PeerLink::Listener {
     uint64_t records_pushed = 0;
   };
 
-  static AntiEntropy* Create(const cluster::Config& config, uv_loop_t* loop,
+  static AntiEntropy* Create(const cluster::Config& config, net::Loop& loop,
                              GroupCommit* group_commit, PeerTrees* trees,
                              const FlushMark* flush, ApplyFn apply);
   AntiEntropy(const AntiEntropy&) = delete;
@@ -80,7 +79,7 @@ class AntiEntropy : public net::PeerLink::Listener {
     int leaves_in_flight = 0;
   };
 
-  AntiEntropy(const cluster::Config& config, uv_loop_t* loop,
+  AntiEntropy(const cluster::Config& config, net::Loop& loop,
               GroupCommit* group_commit, PeerTrees* trees,
               const FlushMark* flush, ApplyFn apply);
   void StartRounds();
@@ -99,12 +98,12 @@ class AntiEntropy : public net::PeerLink::Listener {
   void Push(int peer, const std::string& key);
 
   const cluster::Config& config_;
-  uv_loop_t* loop_;
+  net::Loop& loop_;
   GroupCommit* group_commit_;
   PeerTrees* trees_;
   const FlushMark* flush_;
   ApplyFn apply_;
-  uv_timer_t timer_;
+  net::Timer* timer_;                  // frees itself after Close()
   std::vector<net::PeerLink*> links_;  // by replica index; ours is null
   std::vector<Round> rounds_;          // by replica index
   std::map<std::string, PeerStats> stats_;

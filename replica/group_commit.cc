@@ -3,6 +3,7 @@
 #include <set>
 
 #include "protocol/cluster/record.h"
+#include "protocol/net/work_queue.h"
 
 namespace leaderless::replica {
 namespace {
@@ -15,40 +16,27 @@ std::string_view VersionBytes(std::string_view encoded) {
 
 }  // namespace
 
-GroupCommit::GroupCommit(uv_loop_t* loop, RecordStore* store,
+GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
                          cluster::AppendFsync mode, DoneFn done, LostFn lost)
     : loop_(loop),
       store_(store),
       mode_(mode),
       done_(std::move(done)),
-      lost_(std::move(lost)) {
-  uv_check_init(loop, &check_);
-  check_.data = this;
-  uv_timer_init(loop, &everysec_);
-  everysec_.data = this;
-  work_.data = this;
-}
+      lost_(std::move(lost)),
+      check_(net::IterationHook::Create(loop, [this] { FlushOpen(); })),
+      everysec_(net::Timer::Create(loop, [this] {
+        if (!dirty_since_sync_) return;
+        dirty_since_sync_ = false;
+        ++stats_.syncs;
+        (void)store_->Sync();  // as Redis: a failed sync is retried
+      })) {}
 
-GroupCommit* GroupCommit::Create(uv_loop_t* loop, RecordStore* store,
+GroupCommit* GroupCommit::Create(net::Loop& loop, RecordStore* store,
                                  cluster::AppendFsync mode, DoneFn done,
                                  LostFn lost) {
   auto* gc =
       new GroupCommit(loop, store, mode, std::move(done), std::move(lost));
-  uv_check_start(&gc->check_, [](uv_check_t* c) {
-    static_cast<GroupCommit*>(c->data)->FlushOpen();
-  });
-  if (mode == cluster::AppendFsync::kEverySec) {
-    uv_timer_start(
-        &gc->everysec_,
-        [](uv_timer_t* t) {
-          auto* self = static_cast<GroupCommit*>(t->data);
-          if (!self->dirty_since_sync_) return;
-          self->dirty_since_sync_ = false;
-          ++self->stats_.syncs;
-          (void)self->store_->Sync();  // as Redis: a failed sync is retried
-        },
-        1000, 1000);
-  }
+  if (mode == cluster::AppendFsync::kEverySec) gc->everysec_->Start(1000, 1000);
   return gc;
 }
 
@@ -128,26 +116,23 @@ void GroupCommit::FlushOpen() {
     return;
   }
   running_ = std::move(open_);
-  uv_queue_work(loop_, &work_, &GroupCommit::OnWork, &GroupCommit::OnWorkDone);
+  net::QueueWork(
+      loop_, [this] { OnWork(); }, [this] { OnWorkDone(); });
 }
 
-void GroupCommit::OnWork(uv_work_t* req) noexcept {
+void GroupCommit::OnWork() {
   // Worker thread: touches only running_, which the loop leaves alone until
   // OnWorkDone.
-  auto* self = static_cast<GroupCommit*>(req->data);
-  self->running_->status = self->store_->Write(self->running_->writes, true);
+  running_->status = store_->Write(running_->writes, true);
 }
 
-void GroupCommit::OnWorkDone(uv_work_t* req, int) noexcept {
-  auto* self = static_cast<GroupCommit*>(req->data);
-  std::unique_ptr<Batch> batch = std::move(self->running_);
-  ++self->stats_.syncs;
-  if (!batch->status.ok()) self->FailYieldedTo(*batch);
-  self->Finish(*batch);
-  self->FlushOpen();  // also while closing: accepted writes still land
-  if (self->closing_ && !self->running_ && self->open_handles_ == 0) {
-    delete self;
-  }
+void GroupCommit::OnWorkDone() {
+  std::unique_ptr<Batch> batch = std::move(running_);
+  ++stats_.syncs;
+  if (!batch->status.ok()) FailYieldedTo(*batch);
+  Finish(*batch);
+  FlushOpen();  // also while closing: accepted writes still land
+  if (closing_ && !running_ && open_handles_ == 0) delete this;
 }
 
 void GroupCommit::Finish(Batch& batch) {
@@ -181,12 +166,11 @@ void GroupCommit::Close() {
   if (closing_) return;
   closing_ = true;
   FlushOpen();
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&check_),
-                         reinterpret_cast<uv_handle_t*>(&everysec_)}) {
-    uv_close(h, [](uv_handle_t* handle) {
-      auto* self = static_cast<GroupCommit*>(handle->data);
+  for (net::Handle* h : {static_cast<net::Handle*>(check_),
+                         static_cast<net::Handle*>(everysec_)}) {
+    h->Close([this] {
       // A batch still on the worker frees us from OnWorkDone instead.
-      if (--self->open_handles_ == 0 && !self->running_) delete self;
+      if (--open_handles_ == 0 && !running_) delete this;
     });
   }
 }

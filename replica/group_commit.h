@@ -1,7 +1,5 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,6 +11,9 @@
 
 #include "protocol/cluster/config.h"
 #include "protocol/cluster/status.h"
+#include "protocol/net/iteration_hook.h"
+#include "protocol/net/loop.h"
+#include "protocol/net/timer.h"
 #include "replica/record_store.h"
 #include "replica/string_hash.h"
 
@@ -20,7 +21,7 @@ namespace leaderless::replica {
 
 // Versioned writes with group commit. Every write offered during one loop
 // iteration joins one batch, written to the store after the iteration's I/O
-// (a uv_check callback). With `appendfsync always` the batch is written and
+// (a net::IterationHook). With `appendfsync always` the batch is written and
 // synced on a worker thread, and writes that arrive meanwhile gather into
 // the next batch: one fsync covers all of them. With `everysec` and `no`
 // the batch is written at once without sync (`everysec` syncs on a timer).
@@ -30,7 +31,7 @@ namespace leaderless::replica {
 // not yet durable stay in an overlay that reads consult, so a read that
 // follows a write on the same connection sees it.
 //
-// Heap-allocated (embeds uv handles); Close() it once the loop should end.
+// Heap-allocated (owns loop handles); Close() it once the loop should end.
 class GroupCommit {
  public:
   // Called when a write is durable (or failed): `token` is the caller's,
@@ -49,7 +50,7 @@ class GroupCommit {
     uint64_t syncs = 0;       // fsyncs
   };
 
-  static GroupCommit* Create(uv_loop_t* loop, RecordStore* store,
+  static GroupCommit* Create(net::Loop& loop, RecordStore* store,
                              cluster::AppendFsync mode, DoneFn done,
                              LostFn lost = nullptr);
   GroupCommit(const GroupCommit&) = delete;
@@ -86,7 +87,7 @@ class GroupCommit {
   void Close();
 
  private:
-  GroupCommit(uv_loop_t* loop, RecordStore* store, cluster::AppendFsync mode,
+  GroupCommit(net::Loop& loop, RecordStore* store, cluster::AppendFsync mode,
               DoneFn done, LostFn lost);
   // A write that found a newer record pending under its key: acknowledged
   // with its batch, unless the batch holding that record fails.
@@ -109,17 +110,16 @@ class GroupCommit {
   // `failed` did not reach the store: the writes of the open batch that
   // yielded to one of its records fail now.
   void FailYieldedTo(const Batch& failed);
-  static void OnWork(uv_work_t* req) noexcept;
-  static void OnWorkDone(uv_work_t* req, int status) noexcept;
+  void OnWork();
+  void OnWorkDone();
 
-  uv_loop_t* loop_;
+  net::Loop& loop_;
   RecordStore* store_;
   cluster::AppendFsync mode_;
   DoneFn done_;
   LostFn lost_;
-  uv_check_t check_;
-  uv_timer_t everysec_;
-  uv_work_t work_;
+  net::IterationHook* check_;  // frees itself after Close()
+  net::Timer* everysec_;       // frees itself after Close()
   int open_handles_ = 2;
   bool closing_ = false;
   bool dirty_since_sync_ = false;

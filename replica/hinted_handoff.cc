@@ -26,16 +26,15 @@ constexpr size_t kMaxInFlightPerHome = 256;
 
 }  // namespace
 
-HintedHandoff::HintedHandoff(const cluster::Config& config, uv_loop_t* loop,
+HintedHandoff::HintedHandoff(const cluster::Config& config, net::Loop& loop,
                              RecordStore* store, GroupCommit* group_commit,
                              const FlushMark* flush)
     : config_(config),
       loop_(loop),
       store_(store),
       group_commit_(group_commit),
-      flush_(flush) {
-  uv_timer_init(loop, &timer_);
-  timer_.data = this;
+      flush_(flush),
+      timer_(net::Timer::Create(loop, [this] { Tick(); })) {
   for (const auto& r : config.replicas) {
     if (r.id == config.replica_id) continue;
     homes_.push_back({&r, nullptr, {}});
@@ -44,7 +43,7 @@ HintedHandoff::HintedHandoff(const cluster::Config& config, uv_loop_t* loop,
 }
 
 cluster::Result<HintedHandoff*> HintedHandoff::Create(
-    const cluster::Config& config, uv_loop_t* loop, RecordStore* store,
+    const cluster::Config& config, net::Loop& loop, RecordStore* store,
     GroupCommit* group_commit, const FlushMark* flush) {
   auto* h = new HintedHandoff(config, loop, store, group_commit, flush);
   cluster::Status counted = h->CountHints();
@@ -60,10 +59,7 @@ cluster::Result<HintedHandoff*> HintedHandoff::Create(
       h->homes_[i].link = net::PeerLink::Create(loop, static_cast<int>(i),
                                                 a->host, a->port, h, options);
     }
-    uv_timer_start(
-        &h->timer_,
-        [](uv_timer_t* t) { static_cast<HintedHandoff*>(t->data)->Tick(); },
-        kTickMs, kTickMs);
+    h->timer_->Start(kTickMs, kTickMs);
   }
   return h;
 }
@@ -179,9 +175,7 @@ void HintedHandoff::Close() {
     if (h.link) h.link->Close();
     h.link = nullptr;
   }
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), [](uv_handle_t* handle) {
-    delete static_cast<HintedHandoff*>(handle->data);
-  });
+  timer_->Close([this] { delete this; });
 }
 
 }  // namespace leaderless::replica

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <map>
 #include <string>
@@ -11,6 +9,7 @@
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/peer_link.h"
+#include "protocol/net/timer.h"
 #include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/record_store.h"
@@ -25,7 +24,7 @@ namespace leaderless::replica {
 // version's wall clock) are dropped instead: anti-entropy covers the rest.
 // Paced at `handoff-rate` records per second so clients keep the disk.
 //
-// Heap-allocated (embeds a uv timer); Close() it, it frees itself. Loop
+// Heap-allocated (owns a timer); Close() it, it frees itself. Loop
 // thread only.
 class HintedHandoff : public net::PeerLink::Listener {
  public:
@@ -38,7 +37,7 @@ class HintedHandoff : public net::PeerLink::Listener {
   // Counts the hints already on disk (they survive restarts), then, if
   // `hinted-handoff yes`, connects to the other replicas and starts sending.
   static cluster::Result<HintedHandoff*> Create(const cluster::Config& config,
-                                                uv_loop_t* loop,
+                                                net::Loop& loop,
                                                 RecordStore* store,
                                                 GroupCommit* group_commit,
                                                 const FlushMark* flush);
@@ -67,7 +66,7 @@ class HintedHandoff : public net::PeerLink::Listener {
     std::string record;
   };
 
-  HintedHandoff(const cluster::Config& config, uv_loop_t* loop,
+  HintedHandoff(const cluster::Config& config, net::Loop& loop,
                 RecordStore* store, GroupCommit* group_commit,
                 const FlushMark* flush);
   cluster::Status CountHints();
@@ -77,11 +76,11 @@ class HintedHandoff : public net::PeerLink::Listener {
             uint64_t now_ms);
 
   const cluster::Config& config_;
-  uv_loop_t* loop_;
+  net::Loop& loop_;
   RecordStore* store_;
   GroupCommit* group_commit_;
   const FlushMark* flush_;
-  uv_timer_t timer_;
+  net::Timer* timer_;        // frees itself after Close()
   std::vector<Home> homes_;  // every replica but this one
   std::map<std::string, HomeStats> stats_;
   std::unordered_map<uint64_t, InFlight> in_flight_;

@@ -9,14 +9,11 @@
 //
 // Usage: leaderless-replica FILE [--directive value ...]
 
-#include <uv.h>
-
-#include <cstdio>
 #include <memory>
 
 #include "protocol/cluster/config.h"
 #include "protocol/net/log.h"
-#include "protocol/net/signals.h"
+#include "protocol/net/process_main.h"
 #include "replica/record_store.h"
 #include "replica/replica_server.h"
 
@@ -24,50 +21,49 @@ using namespace leaderless;
 
 namespace {
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "leaderless-replica: %s\n", message.c_str());
-  return 1;
+class ReplicaService : public net::Service {
+ public:
+  ReplicaService(const cluster::Config& config, net::Loop& loop,
+                 std::unique_ptr<replica::RecordStore> store)
+      : config_(config),
+        store_(std::move(store)),
+        server_(config, loop, store_.get()) {}
+
+  cluster::Status Start() override {
+    cluster::Status started = server_.Start();
+    if (!started.ok()) return started;
+    const auto* self = cluster::FindReplica(config_, config_.replica_id);
+    net::Log("replica %s ready on %s:%d, data in %s",
+             config_.replica_id.c_str(), self->host.c_str(), self->port,
+             config_.dir.c_str());
+    return started;
+  }
+
+  void Stop() override { server_.Stop(); }
+
+ private:
+  const cluster::Config& config_;
+  std::unique_ptr<replica::RecordStore> store_;  // outlives server_
+  replica::ReplicaServer server_;
+};
+
+cluster::Result<std::unique_ptr<net::Service>> MakeReplica(
+    const cluster::Config& config, net::Loop& loop) {
+  auto store = replica::RecordStore::Open(config.dir);
+  if (!store.ok()) {
+    return cluster::Status::IOError("cannot open data in '" + config.dir +
+                                    "': " + store.status().message());
+  }
+  return std::unique_ptr<net::Service>(
+      std::make_unique<ReplicaService>(config, loop, std::move(store.value())));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2)
-    return Fail("usage: leaderless-replica FILE [--directive value ...]");
-  auto overrides = cluster::ParseOverrideArgs(argc - 2, argv + 2);
-  if (!overrides.ok()) return Fail(overrides.status().message());
-  auto config = cluster::LoadConfig(argv[1], overrides.value());
-  if (!config.ok()) return Fail(config.status().message());
-  cluster::Status valid = cluster::ValidateForReplica(config.value());
-  if (!valid.ok()) return Fail(valid.message());
-  net::SetLogRole('R');
-  if (!net::OpenLog(config->logfile))
-    return Fail("cannot open logfile " + config->logfile);
-
-  auto store = replica::RecordStore::Open(config->dir);
-  if (!store.ok())
-    return Fail("cannot open data in '" + config->dir +
-                "': " + store.status().message());
-
-  uv_loop_t loop;
-  uv_loop_init(&loop);
-  replica::ReplicaServer server(config.value(), &loop, store.value().get());
-  cluster::Status started = server.Start();
-  if (!started.ok()) {
-    server.Stop();
-    net::RunUntilClosed(&loop);
-    return Fail(started.message());
-  }
-  const auto* self = cluster::FindReplica(config.value(), config->replica_id);
-  net::Log("replica %s ready on %s:%d, data in %s", config->replica_id.c_str(),
-           self->host.c_str(), self->port, config->dir.c_str());
-
-  net::StopSignals* signals = nullptr;
-  signals = net::StopSignals::Create(&loop, [&] {
-    net::Log("shutting down");
-    server.Stop();
-    signals->Close();
-  });
-  net::RunUntilClosed(&loop);
-  return 0;
+  return net::ProcessMain(argc, argv,
+                          {.name = "leaderless-replica",
+                           .log_role = 'R',
+                           .validate = &cluster::ValidateForReplica,
+                           .make = &MakeReplica});
 }

@@ -17,7 +17,7 @@ std::vector<std::string> ReplicaIds(const cluster::Config& config) {
 
 }  // namespace
 
-ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
+ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
                              RecordStore* store)
     : config_(config),
       self_(cluster::FindReplica(config, config.replica_id)),
@@ -26,7 +26,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
       ring_(ReplicaIds(config), config.tokens_per_replica),
       self_index_(static_cast<int>(self_ - config.replicas.data())),
       trees_(config, ring_, self_index_),
-      start_ms_(uv_now(loop)) {
+      start_ms_(loop.now_ms()) {
   commands_.Add("ping", -1, &ReplicaServer::Ping);
   commands_.Add("echo", 2, &ReplicaServer::Echo);
   commands_.Add("info", -1, &ReplicaServer::Info);

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <span>
 #include <string>
@@ -10,6 +8,7 @@
 
 #include "protocol/cluster/config.h"
 #include "protocol/cluster/ring.h"
+#include "protocol/net/loop.h"
 #include "protocol/net/server.h"
 #include "protocol/resp/command_table.h"
 #include "replica/anti_entropy.h"
@@ -44,7 +43,7 @@ namespace leaderless::replica {
 // anti-entropy (sync_commands.cc).
 class ReplicaServer : public net::RequestHandler {
  public:
-  ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
+  ReplicaServer(const cluster::Config& config, net::Loop& loop,
                 RecordStore* store);
   ~ReplicaServer() override;
 
@@ -103,7 +102,7 @@ class ReplicaServer : public net::RequestHandler {
 
   const cluster::Config& config_;
   const cluster::ReplicaAddress* self_;
-  uv_loop_t* loop_;
+  net::Loop& loop_;
   RecordStore* store_;
   net::Server* server_ = nullptr;        // frees itself after Close()
   GroupCommit* group_commit_ = nullptr;  // frees itself after Close()

@@ -14,24 +14,20 @@ constexpr uint64_t kTickMs = 100;
 
 }  // namespace
 
-Sweeper::Sweeper(const cluster::Config& config, uv_loop_t* loop,
+Sweeper::Sweeper(const cluster::Config& config, net::Loop& loop,
                  GroupCommit* group_commit, PeerTrees* trees,
                  const FlushMark* flush)
     : config_(config),
       group_commit_(group_commit),
       trees_(trees),
-      flush_(flush) {
-  uv_timer_init(loop, &timer_);
-  timer_.data = this;
-}
+      flush_(flush),
+      timer_(net::Timer::Create(loop, [this] { Tick(); })) {}
 
-Sweeper* Sweeper::Create(const cluster::Config& config, uv_loop_t* loop,
+Sweeper* Sweeper::Create(const cluster::Config& config, net::Loop& loop,
                          GroupCommit* group_commit, PeerTrees* trees,
                          const FlushMark* flush) {
   auto* s = new Sweeper(config, loop, group_commit, trees, flush);
-  uv_timer_start(
-      &s->timer_, [](uv_timer_t* t) { static_cast<Sweeper*>(t->data)->Tick(); },
-      kTickMs, kTickMs);
+  s->timer_->Start(kTickMs, kTickMs);
   return s;
 }
 
@@ -90,8 +86,7 @@ void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
 }
 
 void Sweeper::Close() {
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer_),
-           [](uv_handle_t* h) { delete static_cast<Sweeper*>(h->data); });
+  timer_->Close([this] { delete this; });
 }
 
 }  // namespace leaderless::replica

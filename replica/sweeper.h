@@ -1,11 +1,10 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <string>
 
 #include "protocol/cluster/config.h"
+#include "protocol/net/timer.h"
 #include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/peer_trees.h"
@@ -19,7 +18,7 @@ namespace leaderless::replica {
 // the last FLUSHALL, is deleted for good (and leaves the Merkle trees). Counts
 // what each pass saw, for INFO.
 //
-// Heap-allocated (embeds a uv timer); Close() it, it frees itself.
+// Heap-allocated (owns a timer); Close() it, it frees itself.
 class Sweeper {
  public:
   struct Counts {
@@ -28,7 +27,7 @@ class Sweeper {
     uint64_t expired = 0;     // expired records not yet purged
   };
 
-  static Sweeper* Create(const cluster::Config& config, uv_loop_t* loop,
+  static Sweeper* Create(const cluster::Config& config, net::Loop& loop,
                          GroupCommit* group_commit, PeerTrees* trees,
                          const FlushMark* flush);
   Sweeper(const Sweeper&) = delete;
@@ -42,7 +41,7 @@ class Sweeper {
   void Close();
 
  private:
-  Sweeper(const cluster::Config& config, uv_loop_t* loop,
+  Sweeper(const cluster::Config& config, net::Loop& loop,
           GroupCommit* group_commit, PeerTrees* trees, const FlushMark* flush);
   void Tick();
   void Visit(std::string_view storage_key, uint64_t now_ms);
@@ -51,7 +50,7 @@ class Sweeper {
   GroupCommit* group_commit_;
   PeerTrees* trees_;
   const FlushMark* flush_;
-  uv_timer_t timer_;
+  net::Timer* timer_;   // frees itself after Close()
   std::string cursor_;  // last data key swept in this pass
   Counts current_;
   Counts last_pass_;

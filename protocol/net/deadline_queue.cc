@@ -12,8 +12,8 @@ DeadlineQueue::DeadlineQueue(uv_loop_t* loop, ExpireFn on_expire)
   idle_.data = this;
 }
 
-DeadlineQueuePtr DeadlineQueue::Create(uv_loop_t* loop, ExpireFn on_expire) {
-  return DeadlineQueuePtr(new DeadlineQueue(loop, std::move(on_expire)),
+DeadlineQueuePtr DeadlineQueue::Create(Loop& loop, ExpireFn on_expire) {
+  return DeadlineQueuePtr(new DeadlineQueue(loop.uv(), std::move(on_expire)),
                           &DeadlineQueue::Destroy);
 }
 

@@ -8,6 +8,8 @@
 #include <queue>
 #include <vector>
 
+#include "protocol/net/loop.h"
+
 namespace leaderless::net {
 
 // Deadlines for short-lived operations on one loop, with a single timer
@@ -27,13 +29,13 @@ class DeadlineQueue {
   using ExpireFn = std::function<void(uint64_t id)>;
 
   static std::unique_ptr<DeadlineQueue, void (*)(DeadlineQueue*)> Create(
-      uv_loop_t* loop, ExpireFn on_expire);
+      Loop& loop, ExpireFn on_expire);
 
   DeadlineQueue(const DeadlineQueue&) = delete;
   DeadlineQueue& operator=(const DeadlineQueue&) = delete;
 
   // Calls on_expire(id) once the loop time passes `deadline_ms` (in
-  // uv_now() terms).
+  // Loop::now_ms() terms).
   void Add(uint64_t deadline_ms, uint64_t id);
 
   size_t size() const { return heap_.size(); }

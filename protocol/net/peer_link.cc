@@ -184,11 +184,10 @@ PeerLink::PeerLink(uv_loop_t* loop, int peer, std::string host, int port,
   timer_.data = this;
 }
 
-PeerLink* PeerLink::Create(uv_loop_t* loop, int peer, std::string host,
-                           int port, Listener* listener,
-                           PeerLinkOptions options) {
+PeerLink* PeerLink::Create(Loop& loop, int peer, std::string host, int port,
+                           Listener* listener, PeerLinkOptions options) {
   auto* link =
-      new PeerLink(loop, peer, std::move(host), port, listener, options);
+      new PeerLink(loop.uv(), peer, std::move(host), port, listener, options);
   link->Connect();
   return link;
 }

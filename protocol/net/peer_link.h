@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/net/loop.h"
+
 struct redisAsyncContext;  // hiredis, used only in peer_link.cc
 
 namespace leaderless::net {
@@ -63,7 +65,7 @@ class PeerLink {
   };
 
   // Starts connecting at once. `peer` is the caller's index for this peer.
-  static PeerLink* Create(uv_loop_t* loop, int peer, std::string host, int port,
+  static PeerLink* Create(Loop& loop, int peer, std::string host, int port,
                           Listener* listener, PeerLinkOptions options = {});
 
   PeerLink(const PeerLink&) = delete;

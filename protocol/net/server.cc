@@ -265,16 +265,15 @@ Server::Server(uv_loop_t* loop, RequestHandler* handler, ServerLimits limits)
   open_handles_ = 2;
 }
 
-cluster::Result<Server*> Server::Create(uv_loop_t* loop,
-                                        const std::string& bind, int port,
-                                        RequestHandler* handler,
+cluster::Result<Server*> Server::Create(Loop& loop, const std::string& bind,
+                                        int port, RequestHandler* handler,
                                         ServerLimits limits) {
   sockaddr_storage addr{};
   if (uv_ip4_addr(bind.c_str(), port, reinterpret_cast<sockaddr_in*>(&addr)) &&
       uv_ip6_addr(bind.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr))) {
     return cluster::Status::InvalidArgument("bad bind address '" + bind + "'");
   }
-  auto* server = new Server(loop, handler, limits);
+  auto* server = new Server(loop.uv(), handler, limits);
   auto* stream = reinterpret_cast<uv_stream_t*>(&server->listener_);
   int rc = uv_tcp_bind(&server->listener_,
                        reinterpret_cast<const sockaddr*>(&addr), 0);

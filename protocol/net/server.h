@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocol/cluster/status.h"
+#include "protocol/net/loop.h"
 #include "protocol/resp/request_parser.h"
 
 namespace leaderless::net {
@@ -135,9 +136,8 @@ class Session {
 class Server {
  public:
   // Listens on bind:port (port 0 picks a free one).
-  static cluster::Result<Server*> Create(uv_loop_t* loop,
-                                         const std::string& bind, int port,
-                                         RequestHandler* handler,
+  static cluster::Result<Server*> Create(Loop& loop, const std::string& bind,
+                                         int port, RequestHandler* handler,
                                          ServerLimits limits);
 
   Server(const Server&) = delete;

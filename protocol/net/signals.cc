@@ -2,8 +2,6 @@
 
 #include <csignal>
 
-#include "protocol/net/log.h"
-
 namespace leaderless::net {
 
 StopSignals::StopSignals(uv_loop_t* loop, std::function<void()> on_stop)
@@ -17,9 +15,8 @@ StopSignals::StopSignals(uv_loop_t* loop, std::function<void()> on_stop)
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-StopSignals* StopSignals::Create(uv_loop_t* loop,
-                                 std::function<void()> on_stop) {
-  return new StopSignals(loop, std::move(on_stop));
+StopSignals* StopSignals::Create(Loop& loop, std::function<void()> on_stop) {
+  return new StopSignals(loop.uv(), std::move(on_stop));
 }
 
 void StopSignals::OnSignal(uv_signal_t* handle, int) noexcept {
@@ -37,12 +34,6 @@ void StopSignals::Close() {
       if (--self->open_handles_ == 0) delete self;
     });
   }
-}
-
-void RunUntilClosed(uv_loop_t* loop) {
-  uv_run(loop, UV_RUN_DEFAULT);
-  int rc = uv_loop_close(loop);
-  if (rc != 0) Log("loop closed with handles open: %s", uv_strerror(rc));
 }
 
 }  // namespace leaderless::net

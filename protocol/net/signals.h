@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include "protocol/net/loop.h"
+
 namespace leaderless::net {
 
 // Calls `on_stop` once on SIGINT or SIGTERM, so a process can shut down
@@ -12,7 +14,7 @@ namespace leaderless::net {
 // Heap-allocated (embeds uv handles); Close() frees it. Loop thread only.
 class StopSignals {
  public:
-  static StopSignals* Create(uv_loop_t* loop, std::function<void()> on_stop);
+  static StopSignals* Create(Loop& loop, std::function<void()> on_stop);
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
@@ -28,10 +30,5 @@ class StopSignals {
   int open_handles_ = 2;
   bool closing_ = false;
 };
-
-// Runs `loop` until nothing is left on it (every handle closed), then
-// closes it, logging if a handle was left open. Also after a failed start:
-// handles closed on the way out are only freed by their close callbacks.
-void RunUntilClosed(uv_loop_t* loop);
 
 }  // namespace leaderless::net

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <leveldb/env.h>
 #include <stdlib.h>
+#include <uv.h>
 
 #include <algorithm>
 #include <atomic>
@@ -79,12 +80,12 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
     char tmpl[] = "/tmp/group_commit_test.XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    ASSERT_EQ(uv_loop_init(&loop_), 0);
+    loop_ = net::Loop::Create().value();
     auto store = RecordStore::Open(dir_, &env_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store.value());
     gc_ = GroupCommit::Create(
-        &loop_, store_.get(), GetParam(),
+        *loop_, store_.get(), GetParam(),
         [this](uint64_t token, const cluster::Status& s) {
           (s.ok() ? done_ : failed_).push_back(token);
         },
@@ -96,8 +97,8 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
   void TearDown() override {
     EXPECT_EQ(failed_, expected_failures_);
     gc_->Close();
-    uv_run(&loop_, UV_RUN_DEFAULT);
-    EXPECT_EQ(uv_loop_close(&loop_), 0);
+    uv_run(loop_->uv(), UV_RUN_DEFAULT);
+    EXPECT_TRUE(loop_->Close());
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -109,7 +110,7 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     auto finished = [&] { return done_.size() + failed_.size(); };
     while (finished() < n && std::chrono::steady_clock::now() < deadline) {
-      uv_run(&loop_, UV_RUN_NOWAIT);
+      uv_run(loop_->uv(), UV_RUN_NOWAIT);
       if (finished() < n)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -118,7 +119,7 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
 
   FaultyEnv env_;
   std::string dir_;
-  uv_loop_t loop_;
+  std::unique_ptr<net::Loop> loop_;
   std::unique_ptr<RecordStore> store_;
   GroupCommit* gc_ = nullptr;
   std::vector<uint64_t> done_;    // tokens acknowledged
@@ -179,7 +180,7 @@ TEST_P(GroupCommitTest, WritesOfOneIterationShareOneBatch) {
 TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
   env_.fail_appends = 1;
   ASSERT_TRUE(gc_->Offer("k", Encoded(20, "new"), 1).ok());
-  uv_run(&loop_, UV_RUN_NOWAIT);  // the check phase starts its batch
+  uv_run(loop_->uv(), UV_RUN_NOWAIT);  // the check phase starts its batch
   ASSERT_TRUE(gc_->Offer("k", Encoded(10, "old"), 2).ok());
   RunUntilDone(2);
   std::sort(failed_.begin(), failed_.end());  // completion order is free
@@ -219,13 +220,13 @@ TEST_P(GroupCommitTest, SurvivesReopen) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(7, "durable"), 1).ok());
   RunUntilDone(1);
   gc_->Close();
-  uv_run(&loop_, UV_RUN_DEFAULT);
+  uv_run(loop_->uv(), UV_RUN_DEFAULT);
   store_.reset();
   auto reopened = RecordStore::Open(dir_, &env_);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(ValueOf(reopened.value()->Get("k").value()), "durable");
   store_ = std::move(reopened.value());
-  gc_ = GroupCommit::Create(&loop_, store_.get(), GetParam(),
+  gc_ = GroupCommit::Create(*loop_, store_.get(), GetParam(),
                             [](uint64_t, const cluster::Status&) {});
 }
 
