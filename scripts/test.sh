@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# Layering first: it takes a second and names the rule a change broke.
+scripts/check-layering.sh
 # The Node.js clients the integration tests drive (never committed). Without
 # them only that test fails, and says so.
 npm ci --prefix tests/integration/clients --no-audit --no-fund \
