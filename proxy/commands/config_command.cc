@@ -2,13 +2,16 @@
 // Redis for (save, appendonly, maxmemory, databases...) with the values that
 // describe the proxy, plus leaderless's own directives. The configuration
 // is fixed once the proxy runs: SET is refused with an error that says so.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include <algorithm>
 #include <utility>
 #include <vector>
 
 #include "proxy/args.h"
-#include "proxy/glob.h"
+#include "proxy/commands/glob.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

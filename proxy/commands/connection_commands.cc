@@ -1,8 +1,11 @@
 // Commands about the connection, answered by the proxy without asking
 // replicas: PING, ECHO, SELECT, QUIT, RESET.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include "proxy/args.h"
-#include "proxy/auth.h"
+#include "proxy/commands/auth.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

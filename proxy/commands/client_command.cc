@@ -1,5 +1,8 @@
 // CLIENT ID | GETNAME | SETNAME | SETINFO | INFO | LIST | HELP: what the
 // proxy knows about client connections (proxy/client_state.h).
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include "proxy/args.h"
 #include "proxy/proxy_server.h"

@@ -1,8 +1,11 @@
 // HELLO [protover [AUTH username password] [SETNAME clientname]]: switches
 // the connection's protocol and describes the server, as Redis 7.0 does.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include "proxy/args.h"
-#include "proxy/auth.h"
+#include "proxy/commands/auth.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

@@ -3,9 +3,12 @@
 // expiry (DESIGN.md); the ones that change it are read-modify-writes
 // rewriting the value with the new expiry (record_ops.h). Redis 7.0 rules:
 // a time already past deletes the key and answers 1.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keys.cc.
 
-#include "proxy/command_families.h"
-#include "proxy/expire_options.h"
+#include "proxy/commands/command_families.h"
+#include "proxy/commands/expire_options.h"
 #include "proxy/key_command.h"
 #include "proxy/record_ops.h"
 

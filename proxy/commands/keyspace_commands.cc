@@ -1,8 +1,11 @@
 // Keyspace commands on whole keys: DEL, UNLINK, EXISTS, TOUCH, TYPE. The
 // only type leaderless stores is the string; the expiry commands are in
 // expire_commands.cc.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keys.cc.
 
-#include "proxy/command_families.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/key_command.h"
 #include "proxy/record_ops.h"
 

@@ -1,6 +1,9 @@
 // Whole-keyspace reads: SCAN, KEYS, DBSIZE, RANDOMKEY, over the pages of
 // keyspace_walk.h. Each is exact for the keys whose newest record R
 // replicas of their range agree on, like a quorum read of every key.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keyspace.cc.
 
 #include <cctype>
 #include <cerrno>
@@ -8,7 +11,7 @@
 #include <random>
 
 #include "proxy/args.h"
-#include "proxy/glob.h"
+#include "proxy/commands/glob.h"
 #include "proxy/keyspace_walk.h"
 #include "proxy/proxy_server.h"
 

@@ -4,7 +4,7 @@
 // for a command the proxy answers, so one listed here before the proxy
 // implements it stays hidden.
 
-#include "proxy/command_docs.h"
+#include "proxy/commands/docs/command_docs.h"
 
 namespace leaderless::proxy {
 

@@ -10,6 +10,9 @@
 // Every replica must acknowledge: a replica that missed the flush would
 // otherwise serve flushed keys to reads that reach only it. So the flush is
 // refused, sending nothing, while any replica is down.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keyspace.cc.
 
 #include "proxy/args.h"
 #include "proxy/proxy_server.h"

@@ -1,7 +1,10 @@
 // AUTH and the password check HELLO shares.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include "proxy/args.h"
-#include "proxy/auth.h"
+#include "proxy/commands/auth.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

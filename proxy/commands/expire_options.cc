@@ -1,4 +1,4 @@
-#include "proxy/expire_options.h"
+#include "proxy/commands/expire_options.h"
 
 #include <limits>
 

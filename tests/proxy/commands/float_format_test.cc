@@ -1,4 +1,4 @@
-#include "proxy/float_format.h"
+#include "proxy/commands/float_format.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/glob.h"
+#include "proxy/commands/glob.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // COMMAND DOCS and COMMAND INFO report it (CLIENT SETINFO: Redis 7.2's).
 // Only the commands and subcommands the proxy answers are listed.
 
-#include "proxy/command_docs.h"
+#include "proxy/commands/docs/command_docs.h"
 
 namespace leaderless::proxy {
 

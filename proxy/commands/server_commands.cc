@@ -1,4 +1,7 @@
 // Commands about the server that need no state of their own: TIME.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include "protocol/net/clock.h"
 #include "proxy/proxy_server.h"

@@ -2,7 +2,7 @@
 // RANDOMKEY, FLUSHALL, FLUSHDB), as Redis 7.0.15's COMMAND DOCS and COMMAND
 // INFO report them.
 
-#include "proxy/command_docs.h"
+#include "proxy/commands/docs/command_docs.h"
 
 namespace leaderless::proxy {
 namespace {

@@ -2,6 +2,9 @@
 // watching a key for changes would need every proxy to tell of every write,
 // and proxies share nothing. A client relying on WATCH gets an error rather
 // than a transaction that silently skips its check.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/transactions.cc.
 
 #include "proxy/proxy_server.h"
 #include "proxy/transaction.h"

@@ -8,6 +8,9 @@
 // resident set size; # Persistence always reads as idle (the replicas keep
 // the data); # Keyspace is empty (counting keys would need every replica's
 // count); there are no # Errorstats, # Commandstats or # Latencystats.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include <cstdio>
 #include <random>

@@ -2,9 +2,12 @@
 // SUBSTR), SETRANGE. APPEND and SETRANGE are read-modify-writes keeping the
 // key's TTL (record_ops.h); strings may not grow past proto-max-bulk-len,
 // as in Redis.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keys.cc.
 
 #include "proxy/args.h"
-#include "proxy/command_families.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/key_command.h"
 #include "proxy/record_ops.h"
 

@@ -4,10 +4,13 @@
 // whose outcome depends on the current value (SET NX/XX/GET/KEEPTTL,
 // SETNX, GETSET, GETDEL, GETEX with options, MSETNX) is a read-modify-write
 // holding its keys (record_ops.h, key_locks.h).
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keys.cc.
 
 #include "proxy/args.h"
-#include "proxy/command_families.h"
-#include "proxy/expire_options.h"
+#include "proxy/commands/command_families.h"
+#include "proxy/commands/expire_options.h"
 #include "proxy/gather.h"
 #include "proxy/key_command.h"
 #include "proxy/record_ops.h"

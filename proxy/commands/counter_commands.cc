@@ -1,13 +1,16 @@
 // Counters: INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT. Each is a
 // read-modify-write of one key (record_ops.h) that keeps the key's TTL, as
 // Redis does; replies, errors and float formatting are Redis 7.0's.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keys.cc.
 
 #include <cmath>
 #include <limits>
 
 #include "proxy/args.h"
-#include "proxy/command_families.h"
-#include "proxy/float_format.h"
+#include "proxy/commands/command_families.h"
+#include "proxy/commands/float_format.h"
 #include "proxy/key_command.h"
 #include "proxy/record_ops.h"
 

@@ -3,7 +3,7 @@
 // WATCH and UNWATCH with an error, but documents them as Redis does so that
 // clients find the commands they will call.
 
-#include "proxy/command_docs.h"
+#include "proxy/commands/docs/command_docs.h"
 
 namespace leaderless::proxy {
 

@@ -16,7 +16,7 @@
 // A key argument's key_spec_index is 0: each command the proxy documents
 // has one key spec (see COMMAND INFO).
 
-#include "proxy/command_docs.h"
+#include "proxy/commands/docs/command_docs.h"
 
 #include <bit>
 #include <unordered_map>

@@ -10,6 +10,9 @@
 // in between (a quorum error, a proxy dying) leaves the value under both
 // keys, never under neither. Across proxies these commands are as isolated
 // as any read-modify-write: last writer wins.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/keys.cc.
 
 #include <memory>
 #include <string>

@@ -19,13 +19,16 @@
 // The one key spec's position comes from first_key, last_key and key_step;
 // its flags and notes from the documentation table, or, for a command not
 // documented there, from its readonly / write flag.
+//
+// Flags, arity and key positions: the Add*Commands calls below; COMMAND
+// DOCS: proxy/commands/docs/server.cc.
 
 #include <algorithm>
 #include <optional>
 
 #include "proxy/args.h"
-#include "proxy/command_docs.h"
-#include "proxy/glob.h"
+#include "proxy/commands/docs/command_docs.h"
+#include "proxy/commands/glob.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {
