@@ -25,15 +25,6 @@
 #include "protocol/resp/reply_writer.h"
 
 namespace leaderless::proxy {
-namespace {
-
-std::vector<std::string> ReplicaIds(const cluster::Config& config) {
-  std::vector<std::string> ids;
-  for (const auto& r : config.replicas) ids.push_back(r.id);
-  return ids;
-}
-
-}  // namespace
 
 std::string QuorumResult::Error() const {
   std::string n = std::to_string(successes) + " of " + std::to_string(needed);
@@ -54,7 +45,7 @@ std::string QuorumResult::Error() const {
 Coordinator::Coordinator(const cluster::Config& config, uv_loop_t* loop)
     : config_(config),
       loop_(loop),
-      ring_(ReplicaIds(config), config.tokens_per_replica),
+      ring_(cluster::ReplicaIds(config), config.tokens_per_replica),
       clock_(static_cast<uint32_t>(config.proxy_id)),
       state_since_(config.replicas.size(), uv_now(loop)),
       deadlines_(net::DeadlineQueue::Create(

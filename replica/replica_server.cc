@@ -7,15 +7,6 @@
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
-namespace {
-
-std::vector<std::string> ReplicaIds(const cluster::Config& config) {
-  std::vector<std::string> ids;
-  for (const auto& r : config.replicas) ids.push_back(r.id);
-  return ids;
-}
-
-}  // namespace
 
 ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
                              RecordStore* store)
@@ -23,7 +14,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
       self_(cluster::FindReplica(config, config.replica_id)),
       loop_(loop),
       store_(store),
-      ring_(ReplicaIds(config), config.tokens_per_replica),
+      ring_(cluster::ReplicaIds(config), config.tokens_per_replica),
       self_index_(static_cast<int>(self_ - config.replicas.data())),
       trees_(config, ring_, self_index_),
       start_ms_(uv_now(loop)) {
