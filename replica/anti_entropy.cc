@@ -61,8 +61,8 @@ cluster::Status ListLeaf(
             cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
           return true;
         }
-        visit(key->key, std::string_view(*held.value())
-                            .substr(2, cluster::kEncodedVersionSize));
+        std::string_view version = cluster::EncodedVersion(*held.value());
+        visit(key->key, version);
         return true;
       });
   if (!last.ok()) return last.status();

@@ -171,9 +171,7 @@ bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {
   auto view = cluster::ParseRecord(record);
   if (!view.ok() || !flush_.Covers(view->version)) return false;
   if (s != nullptr) {
-    resp::ReplyWriter(&s->Reply())
-        .Bulk(std::string_view(flush_.record())
-                  .substr(0, cluster::kRecordHeaderSize));
+    resp::ReplyWriter(&s->Reply()).Bulk(cluster::RecordHeader(flush_.record()));
   }
   return true;
 }
@@ -211,7 +209,7 @@ cluster::Result<std::optional<std::string>> ReplicaServer::Put(
   // as deleted (DEL of a flushed key deleted nothing).
   resp::ReplyWriter w(&pending.reply);
   if (const std::string* seen = AfterFlush(prev.value())) {
-    w.Bulk(std::string_view(*seen).substr(0, cluster::kRecordHeaderSize));
+    w.Bulk(cluster::RecordHeader(*seen));
   } else {
     w.Null();
   }

@@ -65,10 +65,10 @@ cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
     last_taken = position;
     auto record = cluster::ParseRecord(value);
     if (!record.ok() || flush.Covers(record->version)) return true;
-    auto [it, added] = page->newest.try_emplace(
-        std::string(key), value.substr(0, cluster::kRecordHeaderSize));
+    auto [it, added] = page->newest.try_emplace(std::string(key),
+                                                cluster::RecordHeader(value));
     if (!added && cluster::ParseRecord(it->second)->version < record->version) {
-      it->second.assign(value.substr(0, cluster::kRecordHeaderSize));
+      it->second.assign(cluster::RecordHeader(value));
     }
     return true;
   };
