@@ -7,6 +7,17 @@
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
+namespace {
+
+// The one mapping of a Status to this server's error replies: a bad request
+// says what is wrong with it; anything else failed in storage.
+std::string ErrorText(const cluster::Status& status) {
+  return status.code() == cluster::Status::Code::kInvalidArgument
+             ? "ERR " + status.message()
+             : "ERR storage: " + status.message();
+}
+
+}  // namespace
 
 ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
                              RecordStore* store)
@@ -148,7 +159,7 @@ void ReplicaServer::RecordGet(net::Session& s,
   resp::ReplyWriter w(&s.Reply());
   auto record = NewestFor(argv[1]);
   if (!record.ok()) {
-    w.Error("ERR storage: " + record.status().message());
+    w.Error(ErrorText(record.status()));
   } else if (const std::string* answer = AfterFlush(record.value())) {
     w.Bulk(*answer);
   } else {
@@ -230,10 +241,7 @@ cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
 }
 
 void ReplicaServer::ReplyError(net::Session& s, const cluster::Status& status) {
-  resp::ReplyWriter(&s.Reply())
-      .Error(status.code() == cluster::Status::Code::kInvalidArgument
-                 ? "ERR " + status.message()
-                 : "ERR storage: " + status.message());
+  resp::ReplyWriter(&s.Reply()).Error(ErrorText(status));
 }
 
 void ReplicaServer::RecordPut(net::Session& s,
@@ -265,7 +273,7 @@ void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
   pending_writes_.erase(it);
   if (!status.ok()) {
     pending.reply.clear();
-    resp::ReplyWriter(&pending.reply).Error("ERR storage: " + status.message());
+    resp::ReplyWriter(&pending.reply).Error(ErrorText(status));
   }
   if (server_) server_->Complete(pending.slot, std::move(pending.reply));
 }
