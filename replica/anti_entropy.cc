@@ -23,6 +23,7 @@
 #include "protocol/cluster/merkle_tree.h"
 #include "protocol/cluster/record.h"
 #include "protocol/net/clock.h"
+#include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/storage_keys.h"
 
@@ -251,7 +252,7 @@ void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
 void AntiEntropy::Pull(int peer, const std::string& key) {
   std::string command;
   resp::AppendCommand(&command, {"LL.GET", key});
-  Request(peer, command, [this, key](net::PeerReply* reply) {
+  Request(peer, command, [this, peer, key](net::PeerReply* reply) {
     if (reply == nullptr || reply->type != Type::kBulk) return;
     auto record = cluster::ParseRecord(reply->str);
     if (!record.ok() ||
@@ -260,7 +261,12 @@ void AntiEntropy::Pull(int peer, const std::string& key) {
       return;
     }
     ++totals_.records_pulled;
-    apply_(key, reply->str);
+    cluster::Status applied = apply_(key, reply->str);
+    if (!applied.ok()) {
+      ++totals_.records_pull_failed;
+      net::Log("anti-entropy: cannot store a record pulled from %s: %s",
+               config_.replicas[peer].id.c_str(), applied.message().c_str());
+    }
   });
 }
 

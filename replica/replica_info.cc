@@ -68,6 +68,7 @@ void ReplicaServer::InfoAntiEntropy(std::string* out) const {
   Line(out, "leaves_fetched", t.leaves_fetched);
   Line(out, "keys_exchanged", t.keys_exchanged);
   Line(out, "records_pulled", t.records_pulled);
+  Line(out, "records_pull_failed", t.records_pull_failed);
   Line(out, "records_pushed", t.records_pushed);
   uint64_t now = net::WallMs();
   for (const auto& [peer, st] : anti_entropy_->peer_stats()) {

@@ -78,7 +78,7 @@ cluster::Status ReplicaServer::Start() {
   anti_entropy_ = AntiEntropy::Create(
       config_, loop_, group_commit_, &trees_, &flush_,
       [this](std::string_view key, std::string_view record) {
-        (void)PutData(nullptr, key, record);
+        return PutData(nullptr, key, record);
       });
   sweeper_ = Sweeper::Create(config_, loop_, group_commit_, &trees_, &flush_);
   return cluster::Status::OK();
