@@ -11,6 +11,7 @@
 // otherwise serve flushed keys to reads that reach only it. So the flush is
 // refused, sending nothing, while any replica is down.
 
+#include "protocol/cluster/replica_protocol.h"
 #include "proxy/args.h"
 #include "proxy/proxy_server.h"
 
@@ -28,7 +29,7 @@ void Flush(ProxyServer& proxy, net::Session& s, Argv argv) {
   flush.version = c.NextVersion();
   flush.tombstone = true;
   std::string command;
-  resp::AppendCommand(&command, {"LL.FLUSH", cluster::EncodeRecord(flush)});
+  cluster::AppendFlushRequest(&command, cluster::EncodeRecord(flush));
   c.AskAll(command, [reply = proxy.Later(s)](QuorumResult&& r) {
     const std::string n =
         std::to_string(r.successes) + " of " + std::to_string(r.needed);

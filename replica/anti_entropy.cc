@@ -22,9 +22,9 @@
 
 #include "protocol/cluster/merkle_tree.h"
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
-#include "protocol/resp/reply_writer.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -120,7 +120,7 @@ void AntiEntropy::StartRounds() {
     rounds_[p].budget = budget;
     if (flush_->set()) {
       std::string command;
-      resp::AppendCommand(&command, {"LL.FLUSH", flush_->record()});
+      cluster::AppendFlushRequest(&command, flush_->record());
       Request(static_cast<int>(p), command, [](net::PeerReply*) {});
     }
     CompareLevel(static_cast<int>(p), 0, {0});
@@ -161,12 +161,8 @@ void AntiEntropy::Done(int peer) {
 
 void AntiEntropy::CompareLevel(int peer, int level,
                                std::vector<uint32_t> indices) {
-  std::vector<std::string> args = {"LL.TREE", config_.replica_id,
-                                   std::to_string(level)};
-  for (uint32_t i : indices) args.push_back(std::to_string(i));
-  std::vector<std::string_view> views(args.begin(), args.end());
   std::string command;
-  resp::AppendCommand(&command, views);
+  cluster::AppendTreeRequest(&command, config_.replica_id, level, indices);
   Request(peer, command, [this, peer, level, indices](net::PeerReply* reply) {
     OnLevel(peer, level, indices, reply);
   });
@@ -207,8 +203,7 @@ void AntiEntropy::FetchLeaves(int peer) {
          round.leaves_in_flight < kLeavesInFlight) {
     uint32_t leaf = round.leaves[round.next_leaf++];
     std::string command;
-    resp::AppendCommand(&command,
-                        {"LL.LEAF", config_.replica_id, std::to_string(leaf)});
+    cluster::AppendLeafRequest(&command, config_.replica_id, leaf);
     bool sent = Request(peer, command, [this, peer, leaf](net::PeerReply* r) {
       --rounds_[peer].leaves_in_flight;
       Reconcile(peer, leaf, r);
@@ -221,13 +216,15 @@ void AntiEntropy::FetchLeaves(int peer) {
 }
 
 void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
-  if (!IsArray(list) || list->elements.size() % 2 != 0) return;
+  if (!IsArray(list)) return;
+  auto theirs = cluster::ParseLeafReply(net::ElementStrings(*list));
+  if (!theirs.ok()) return;
   // key -> version bytes; "" on one side means that side lacks the key.
   std::map<std::string, std::pair<std::string, std::string>> both;
-  for (size_t i = 0; i + 1 < list->elements.size(); i += 2) {
-    both[list->elements[i].str].second = list->elements[i + 1].str;
+  for (const cluster::LeafEntry& e : *theirs) {
+    both[std::string(e.key)].second.assign(e.version);
   }
-  totals_.keys_exchanged += list->elements.size() / 2;
+  totals_.keys_exchanged += theirs->size();
   cluster::Status listed =
       ListLeaf(*group_commit_->store(), *group_commit_, *trees_, *flush_, leaf,
                peer, net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
@@ -251,7 +248,7 @@ void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
 
 void AntiEntropy::Pull(int peer, const std::string& key) {
   std::string command;
-  resp::AppendCommand(&command, {"LL.GET", key});
+  cluster::AppendGetRequest(&command, key);
   Request(peer, command, [this, peer, key](net::PeerReply* reply) {
     if (reply == nullptr || reply->type != Type::kBulk) return;
     auto record = cluster::ParseRecord(reply->str);
@@ -274,7 +271,7 @@ void AntiEntropy::Push(int peer, const std::string& key) {
   auto held = group_commit_->Lookup(DataKey(key));
   if (!held.ok() || !held.value()) return;
   std::string command;
-  resp::AppendCommand(&command, {"LL.PUT", key, *held.value()});
+  cluster::AppendPutRequest(&command, key, *held.value());
   ++totals_.records_pushed;
   Request(peer, command, [](net::PeerReply*) {});
 }

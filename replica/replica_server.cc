@@ -2,6 +2,7 @@
 
 #include "protocol/cluster/quorum.h"
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/storage_keys.h"
@@ -33,13 +34,16 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
   commands_.Add("echo", 2, &ReplicaServer::Echo);
   commands_.Add("info", -1, &ReplicaServer::Info);
   commands_.Add("quit", -1, &ReplicaServer::Quit);
-  commands_.Add("ll.get", 2, &ReplicaServer::RecordGet);
-  commands_.Add("ll.put", 3, &ReplicaServer::RecordPut);
-  commands_.Add("ll.hput", 4, &ReplicaServer::HintPut);
-  commands_.Add("ll.tree", -4, &ReplicaServer::TreeNodes);
-  commands_.Add("ll.leaf", 3, &ReplicaServer::LeafEntries);
-  commands_.Add("ll.flush", 2, &ReplicaServer::Flush);
-  commands_.Add("ll.scan", 4, &ReplicaServer::ScanRange);
+  auto add = [this](const cluster::ReplicaCommand& command, Handler handler) {
+    commands_.Add(cluster::LowercaseName(command), command.arity, handler);
+  };
+  add(cluster::kGetCommand, &ReplicaServer::RecordGet);
+  add(cluster::kPutCommand, &ReplicaServer::RecordPut);
+  add(cluster::kHintPutCommand, &ReplicaServer::HintPut);
+  add(cluster::kTreeCommand, &ReplicaServer::TreeNodes);
+  add(cluster::kLeafCommand, &ReplicaServer::LeafEntries);
+  add(cluster::kFlushCommand, &ReplicaServer::Flush);
+  add(cluster::kScanCommand, &ReplicaServer::ScanRange);
 }
 
 ReplicaServer::~ReplicaServer() = default;
@@ -246,19 +250,22 @@ void ReplicaServer::ReplyError(net::Session& s, const cluster::Status& status) {
 
 void ReplicaServer::RecordPut(net::Session& s,
                               std::span<const std::string_view> argv) {
-  cluster::Status put = PutData(&s, argv[1], argv[2]);
+  cluster::PutArgs args = cluster::ParsePutArgs(argv);
+  cluster::Status put = PutData(&s, args.key, args.record);
   if (!put.ok()) ReplyError(s, put);
 }
 
 void ReplicaServer::HintPut(net::Session& s,
                             std::span<const std::string_view> argv) {
-  const cluster::ReplicaAddress* home = cluster::FindReplica(config_, argv[1]);
+  cluster::HintPutArgs args = cluster::ParseHintPutArgs(argv);
+  const cluster::ReplicaAddress* home =
+      cluster::FindReplica(config_, args.home);
   if (home == nullptr || home == self_) {
     resp::ReplyWriter(&s.Reply()).Error("ERR no such home replica");
     return;
   }
-  if (DropFlushed(&s, argv[3])) return;
-  auto held = Put(&s, HintKey(home->id, argv[2]), argv[3]);
+  if (DropFlushed(&s, args.record)) return;
+  auto held = Put(&s, HintKey(home->id, args.key), args.record);
   if (!held.ok()) {
     ReplyError(s, held.status());
     return;

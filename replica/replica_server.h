@@ -22,26 +22,11 @@
 
 namespace leaderless::replica {
 
-// The replica's request handler: the internal record commands proxies use,
-// and PING / ECHO / INFO / QUIT for operators with redis-cli.
-//
-// Internal commands (prefixed "LL." so they can never clash with a Redis
-// command):
-//   LL.GET <key>           -> bulk encoded record, or nil if none held
-//   LL.PUT <key> <record>  -> once durable: bulk header of the record held
-//                             before (kRecordHeaderSize bytes), or nil
-//   LL.HPUT <home> <key> <record>
-//                          -> as LL.PUT, but kept as a hint for replica
-//                             <home> (down at the time), apart from our own
-//                             data, until hinted handoff delivers it
-//   LL.FLUSH <tombstone>   -> once durable, as LL.PUT: FLUSHALL at the
-//                             tombstone's version (see flush_mark.h)
-//   LL.SCAN <first> <last> <count>
-//                          -> the records at ring positions first..last,
-//                             a page at a time (scan_command.cc)
-// LL.GET also answers from the hints held for the key's home replicas, so a
-// stand-in serves what it holds for them. LL.TREE and LL.LEAF serve
-// anti-entropy (sync_commands.cc).
+// The replica's request handler: the internal commands of
+// protocol/cluster/replica_protocol.h (grammar in its .cc), which proxies
+// and other replicas send, and PING / ECHO / INFO / QUIT for operators with
+// redis-cli. LL.TREE and LL.LEAF are answered in sync_commands.cc, LL.SCAN
+// in scan_command.cc.
 class ReplicaServer : public net::RequestHandler {
  public:
   ReplicaServer(const cluster::Config& config, uv_loop_t* loop,
