@@ -18,13 +18,13 @@
 #include "replica/anti_entropy.h"
 
 #include <algorithm>
-#include <map>
 
 #include "protocol/cluster/merkle_tree.h"
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
+#include "replica/leaf_diff.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -219,29 +219,24 @@ void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
   if (!IsArray(list)) return;
   auto theirs = cluster::ParseLeafReply(net::ElementStrings(*list));
   if (!theirs.ok()) return;
-  // key -> version bytes; "" on one side means that side lacks the key.
-  std::map<std::string, std::pair<std::string, std::string>> both;
-  for (const cluster::LeafEntry& e : *theirs) {
-    both[std::string(e.key)].second.assign(e.version);
-  }
+  LeafDiff diff;
+  for (const cluster::LeafEntry& e : *theirs) diff.AddTheirs(e.key, e.version);
   totals_.keys_exchanged += theirs->size();
   cluster::Status listed =
       ListLeaf(*group_commit_->store(), *group_commit_, *trees_, *flush_, leaf,
                peer, net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
                [&](std::string_view key, std::string_view version) {
-                 both[std::string(key)].first.assign(version);
+                 diff.AddOurs(key, version);
                });
   if (!listed.ok()) return;
   Round& round = rounds_[peer];
-  for (const auto& [key, versions] : both) {
-    if (versions.first == versions.second) continue;
-    if (round.budget == 0) return;  // the rest waits for the next round
+  for (const LeafRepair& repair : diff.Repairs(round.budget)) {
     --round.budget;
     ++round.repaired;
-    if (versions.first < versions.second) {
-      Pull(peer, key);
+    if (repair.action == LeafAction::kPull) {
+      Pull(peer, repair.key);
     } else {
-      Push(peer, key);
+      Push(peer, repair.key);
     }
   }
 }
