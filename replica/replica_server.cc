@@ -1,10 +1,10 @@
 #include "replica/replica_server.h"
 
-#include "protocol/cluster/quorum.h"
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
+#include "replica/read_choice.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -135,26 +135,19 @@ void ReplicaServer::Quit(net::Session& s, std::span<const std::string_view>) {
   s.CloseAfterReplies();
 }
 
-// Our own record for `key`, or, if we are not one of its home replicas, the
-// newest of the hints we hold for its homes.
 cluster::Result<std::optional<std::string>> ReplicaServer::NewestFor(
     std::string_view key) {
   auto own = group_commit_->Lookup(DataKey(key));
   auto homes =
       ring_.Walk(key).first(static_cast<size_t>(config_.replication_factor));
-  if (!own.ok() ||
-      std::find(homes.begin(), homes.end(), self_index_) != homes.end()) {
-    return own;
-  }
-  cluster::NewestRecord newest;
-  if (own.value()) (void)newest.Offer(std::move(*own.value()));
+  if (!own.ok() || !ReadsHints(homes, self_index_)) return own;
+  std::vector<std::optional<std::string>> held = {std::move(own.value())};
   for (uint16_t home : homes) {
     auto hint = group_commit_->Lookup(HintKey(config_.replicas[home].id, key));
     if (!hint.ok()) return hint.status();
-    if (hint.value()) (void)newest.Offer(std::move(*hint.value()));
+    held.push_back(std::move(hint.value()));
   }
-  if (newest.empty()) return std::optional<std::string>();
-  return std::optional<std::string>(newest.Take());
+  return NewestHeld(std::move(held));
 }
 
 void ReplicaServer::RecordGet(net::Session& s,
@@ -164,21 +157,11 @@ void ReplicaServer::RecordGet(net::Session& s,
   auto record = NewestFor(argv[1]);
   if (!record.ok()) {
     w.Error(ErrorText(record.status()));
-  } else if (const std::string* answer = AfterFlush(record.value())) {
+  } else if (const std::string* answer = AfterFlush(record.value(), flush_)) {
     w.Bulk(*answer);
   } else {
     w.Null();
   }
-}
-
-const std::string* ReplicaServer::AfterFlush(
-    const std::optional<std::string>& held) const {
-  if (!flush_.set()) return held ? &*held : nullptr;  // no parse per read
-  if (held) {
-    auto view = cluster::ParseRecord(*held);
-    if (!view.ok() || !flush_.Covers(view->version)) return &*held;
-  }
-  return &flush_.record();
 }
 
 bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {
@@ -223,7 +206,7 @@ cluster::Result<std::optional<std::string>> ReplicaServer::Put(
   // The previous record as a read would see it: one a flush covers counts
   // as deleted (DEL of a flushed key deleted nothing).
   resp::ReplyWriter w(&pending.reply);
-  if (const std::string* seen = AfterFlush(prev.value())) {
+  if (const std::string* seen = AfterFlush(prev.value(), flush_)) {
     w.Bulk(cluster::RecordHeader(*seen));
   } else {
     w.Null();

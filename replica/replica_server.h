@@ -64,10 +64,9 @@ class ReplicaServer : public net::RequestHandler {
   cluster::Status PutData(net::Session* s, std::string_view key,
                           std::string_view record);
   void ReplyError(net::Session& s, const cluster::Status& status);
+  // Our own record for `key`, or, if we are not one of its home replicas,
+  // the newest of it and the hints we hold for its homes (read_choice.h).
   cluster::Result<std::optional<std::string>> NewestFor(std::string_view key);
-  // What a read answers for a key holding `held`: it, or the flush's
-  // tombstone if that is newer; nullptr for nothing.
-  const std::string* AfterFlush(const std::optional<std::string>& held) const;
   // True (and the write answered as superseded, if `s`) when `record` is
   // older than the last FLUSHALL: it is not stored.
   bool DropFlushed(net::Session* s, std::string_view record);

@@ -20,6 +20,7 @@
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/cluster/ring.h"
 #include "protocol/resp/reply_writer.h"
+#include "replica/read_choice.h"
 #include "replica/replica_server.h"
 #include "replica/storage_keys.h"
 
@@ -95,7 +96,7 @@ void ReplicaServer::ScanRange(net::Session& s,
   auto homes = ring_.WalkAt(*first).first(
       static_cast<size_t>(config_.replication_factor));
   std::vector<KeyRange> sources = {DataRange(*first, *last)};
-  if (std::find(homes.begin(), homes.end(), self_index_) == homes.end()) {
+  if (ReadsHints(homes, self_index_)) {
     for (uint16_t home : homes) {
       sources.push_back(HintRange(config_.replicas[home].id, *first, *last));
     }
