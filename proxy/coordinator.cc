@@ -20,20 +20,12 @@
 
 #include <algorithm>
 
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
 
 namespace leaderless::proxy {
-namespace {
-
-std::vector<std::string> ReplicaIds(const cluster::Config& config) {
-  std::vector<std::string> ids;
-  for (const auto& r : config.replicas) ids.push_back(r.id);
-  return ids;
-}
-
-}  // namespace
 
 std::string QuorumResult::Error() const {
   std::string n = std::to_string(successes) + " of " + std::to_string(needed);
@@ -54,7 +46,7 @@ std::string QuorumResult::Error() const {
 Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
     : config_(config),
       loop_(loop),
-      ring_(ReplicaIds(config), config.tokens_per_replica),
+      ring_(cluster::ReplicaIds(config), config.tokens_per_replica),
       clock_(static_cast<uint32_t>(config.proxy_id)),
       state_since_(config.replicas.size(), loop.now_ms()),
       deadlines_(net::DeadlineQueue::Create(
@@ -111,7 +103,7 @@ void Coordinator::Retire(std::unique_ptr<Op> op) {
 
 void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
   std::string command;
-  resp::AppendCommand(&command, {"LL.GET", key});
+  cluster::AppendGetRequest(&command, key);
   const size_t n = static_cast<size_t>(config_.replication_factor);
   auto walk = ring_.Walk(key);
   std::vector<uint16_t> targets = cluster::ChooseReadTargets(
@@ -180,7 +172,7 @@ void Coordinator::Write(std::string_view key, const cluster::Record& record,
                         DoneFn done, RetiredFn retired) {
   std::string encoded = cluster::EncodeRecord(record);
   std::string plain;
-  resp::AppendCommand(&plain, {"LL.PUT", key, encoded});
+  cluster::AppendPutRequest(&plain, key, encoded);
   const size_t n = static_cast<size_t>(config_.replication_factor);
   std::vector<cluster::WriteTarget> targets = cluster::ChooseWriteTargets(
       ring_.Walk(key), n, config_.sloppy_quorum, Usable(plain.size()));
@@ -198,8 +190,8 @@ void Coordinator::Write(std::string_view key, const cluster::Record& record,
   for (const cluster::WriteTarget& t : targets) {
     std::string hinted;
     if (t.home >= 0) {
-      resp::AppendCommand(
-          &hinted, {"LL.HPUT", config_.replicas[t.home].id, key, encoded});
+      cluster::AppendHintPutRequest(&hinted, config_.replicas[t.home].id, key,
+                                    encoded);
     }
     if (links_[t.replica]->Send(t.home < 0 ? plain : hinted, id)) {
       ref.waiting.push_back(t.replica);
@@ -367,7 +359,7 @@ void Coordinator::SendRepair(const Op& op, std::string_view record,
                              const std::vector<uint16_t>& stale, int needed,
                              DoneFn done) {
   std::string command;
-  resp::AppendCommand(&command, {"LL.PUT", op.key, record});
+  cluster::AppendPutRequest(&command, op.key, record);
   int n = static_cast<int>(stale.size());
   // A background repair nobody waits for "needs" every ack only so that
   // the op lives until they are all back.

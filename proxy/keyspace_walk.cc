@@ -1,13 +1,12 @@
 #include "proxy/keyspace_walk.h"
 
-#include <charconv>
 #include <map>
 #include <memory>
 #include <optional>
 
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/cluster/ring.h"
-#include "protocol/resp/reply_writer.h"
 
 namespace leaderless::proxy {
 namespace {
@@ -22,26 +21,16 @@ struct Merged {
 
 // Folds one replica's LL.SCAN answer into `m`; false if malformed.
 bool Fold(const net::PeerReply& r, Merged& m) {
-  if (r.type != Type::kArray || r.elements.size() < 2 ||
-      r.elements.size() % 2 != 0) {
-    return false;
+  if (r.type != Type::kArray) return false;
+  auto page = cluster::ParseScanReply(net::ElementStrings(r));
+  if (!page.ok()) return false;
+  m.covered = std::min(m.covered, page->covered);
+  if (page->flush && (!m.flush || *m.flush < *page->flush)) {
+    m.flush = page->flush;
   }
-  const std::string& covered = r.elements[0].str;
-  uint64_t position = 0;
-  auto [end, ec] = std::from_chars(covered.data(),
-                                   covered.data() + covered.size(), position);
-  if (ec != std::errc() || end != covered.data() + covered.size()) return false;
-  m.covered = std::min(m.covered, position);
-  if (!r.elements[1].str.empty()) {
-    auto flush = cluster::ParseRecord(r.elements[1].str);
-    if (!flush.ok()) return false;
-    if (!m.flush || *m.flush < flush->version) m.flush = flush->version;
-  }
-  for (size_t i = 2; i < r.elements.size(); i += 2) {
-    auto record = cluster::ParseRecord(r.elements[i + 1].str);
-    if (!record.ok()) return false;
-    auto [it, added] = m.newest.try_emplace(r.elements[i].str, *record);
-    if (!added && it->second.version < record->version) it->second = *record;
+  for (const auto& [key, record] : page->records) {
+    auto [it, added] = m.newest.try_emplace(std::string(key), record);
+    if (!added && it->second.version < record.version) it->second = record;
   }
   return true;
 }
@@ -52,8 +41,7 @@ void ReadKeyPage(Coordinator& c, uint64_t cursor, size_t count,
                  std::function<void(KeyPage&&)> done) {
   const uint64_t last = c.RangeEnd(cursor);
   std::string command;
-  resp::AppendCommand(&command, {"LL.SCAN", std::to_string(cursor),
-                                 std::to_string(last), std::to_string(count)});
+  cluster::AppendScanRequest(&command, cursor, last, count);
   c.AskRange(cursor, command, [&c, done = std::move(done)](QuorumResult&& r) {
     KeyPage page;
     Merged m;

@@ -18,12 +18,13 @@
 #include "replica/anti_entropy.h"
 
 #include <algorithm>
-#include <map>
 
 #include "protocol/cluster/merkle_tree.h"
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
-#include "protocol/resp/reply_writer.h"
+#include "protocol/net/log.h"
+#include "replica/leaf_diff.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -61,8 +62,8 @@ cluster::Status ListLeaf(
             cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
           return true;
         }
-        visit(key->key, std::string_view(*held.value())
-                            .substr(2, cluster::kEncodedVersionSize));
+        std::string_view version = cluster::EncodedVersion(*held.value());
+        visit(key->key, version);
         return true;
       });
   if (!last.ok()) return last.status();
@@ -114,7 +115,7 @@ void AntiEntropy::StartRounds() {
     rounds_[p].budget = budget;
     if (flush_->set()) {
       std::string command;
-      resp::AppendCommand(&command, {"LL.FLUSH", flush_->record()});
+      cluster::AppendFlushRequest(&command, flush_->record());
       Request(static_cast<int>(p), command, [](net::PeerReply*) {});
     }
     CompareLevel(static_cast<int>(p), 0, {0});
@@ -155,12 +156,8 @@ void AntiEntropy::Done(int peer) {
 
 void AntiEntropy::CompareLevel(int peer, int level,
                                std::vector<uint32_t> indices) {
-  std::vector<std::string> args = {"LL.TREE", config_.replica_id,
-                                   std::to_string(level)};
-  for (uint32_t i : indices) args.push_back(std::to_string(i));
-  std::vector<std::string_view> views(args.begin(), args.end());
   std::string command;
-  resp::AppendCommand(&command, views);
+  cluster::AppendTreeRequest(&command, config_.replica_id, level, indices);
   Request(peer, command, [this, peer, level, indices](net::PeerReply* reply) {
     OnLevel(peer, level, indices, reply);
   });
@@ -201,8 +198,7 @@ void AntiEntropy::FetchLeaves(int peer) {
          round.leaves_in_flight < kLeavesInFlight) {
     uint32_t leaf = round.leaves[round.next_leaf++];
     std::string command;
-    resp::AppendCommand(&command,
-                        {"LL.LEAF", config_.replica_id, std::to_string(leaf)});
+    cluster::AppendLeafRequest(&command, config_.replica_id, leaf);
     bool sent = Request(peer, command, [this, peer, leaf](net::PeerReply* r) {
       --rounds_[peer].leaves_in_flight;
       Reconcile(peer, leaf, r);
@@ -215,38 +211,35 @@ void AntiEntropy::FetchLeaves(int peer) {
 }
 
 void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
-  if (!IsArray(list) || list->elements.size() % 2 != 0) return;
-  // key -> version bytes; "" on one side means that side lacks the key.
-  std::map<std::string, std::pair<std::string, std::string>> both;
-  for (size_t i = 0; i + 1 < list->elements.size(); i += 2) {
-    both[list->elements[i].str].second = list->elements[i + 1].str;
-  }
-  totals_.keys_exchanged += list->elements.size() / 2;
+  if (!IsArray(list)) return;
+  auto theirs = cluster::ParseLeafReply(net::ElementStrings(*list));
+  if (!theirs.ok()) return;
+  LeafDiff diff;
+  for (const cluster::LeafEntry& e : *theirs) diff.AddTheirs(e.key, e.version);
+  totals_.keys_exchanged += theirs->size();
   cluster::Status listed =
       ListLeaf(*group_commit_->store(), *group_commit_, *trees_, *flush_, leaf,
                peer, net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
                [&](std::string_view key, std::string_view version) {
-                 both[std::string(key)].first.assign(version);
+                 diff.AddOurs(key, version);
                });
   if (!listed.ok()) return;
   Round& round = rounds_[peer];
-  for (const auto& [key, versions] : both) {
-    if (versions.first == versions.second) continue;
-    if (round.budget == 0) return;  // the rest waits for the next round
+  for (const LeafRepair& repair : diff.Repairs(round.budget)) {
     --round.budget;
     ++round.repaired;
-    if (versions.first < versions.second) {
-      Pull(peer, key);
+    if (repair.action == LeafAction::kPull) {
+      Pull(peer, repair.key);
     } else {
-      Push(peer, key);
+      Push(peer, repair.key);
     }
   }
 }
 
 void AntiEntropy::Pull(int peer, const std::string& key) {
   std::string command;
-  resp::AppendCommand(&command, {"LL.GET", key});
-  Request(peer, command, [this, key](net::PeerReply* reply) {
+  cluster::AppendGetRequest(&command, key);
+  Request(peer, command, [this, peer, key](net::PeerReply* reply) {
     if (reply == nullptr || reply->type != Type::kBulk) return;
     auto record = cluster::ParseRecord(reply->str);
     if (!record.ok() ||
@@ -255,7 +248,12 @@ void AntiEntropy::Pull(int peer, const std::string& key) {
       return;
     }
     ++totals_.records_pulled;
-    apply_(key, reply->str);
+    cluster::Status applied = apply_(key, reply->str);
+    if (!applied.ok()) {
+      ++totals_.records_pull_failed;
+      net::Log("anti-entropy: cannot store a record pulled from %s: %s",
+               config_.replicas[peer].id.c_str(), applied.message().c_str());
+    }
   });
 }
 
@@ -263,7 +261,7 @@ void AntiEntropy::Push(int peer, const std::string& key) {
   auto held = group_commit_->Lookup(DataKey(key));
   if (!held.ok() || !held.value()) return;
   std::string command;
-  resp::AppendCommand(&command, {"LL.PUT", key, *held.value()});
+  cluster::AppendPutRequest(&command, key, *held.value());
   ++totals_.records_pushed;
   Request(peer, command, [](net::PeerReply*) {});
 }

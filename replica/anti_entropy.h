@@ -35,8 +35,9 @@ namespace leaderless::replica {
 class AntiEntropy : public net::PeerLink::Listener {
  public:
   // Stores a record pulled from a peer (through the same path as writes).
-  using ApplyFn =
-      std::function<void(std::string_view key, std::string_view record)>;
+  // A failure is counted and logged; the next round pulls the record again.
+  using ApplyFn = std::function<cluster::Status(std::string_view key,
+                                                std::string_view record)>;
 
   struct PeerStats {
     uint64_t last_round_ms = 0;  // wall time the last round finished, 0 never
@@ -49,6 +50,7 @@ class AntiEntropy : public net::PeerLink::Listener {
     uint64_t leaves_fetched = 0;  // leaf key lists fetched
     uint64_t keys_exchanged = 0;  // (key, version) pairs received
     uint64_t records_pulled = 0;
+    uint64_t records_pull_failed = 0;  // pulled, but storing them failed
     uint64_t records_pushed = 0;
   };
 

@@ -11,7 +11,7 @@ namespace {
 // The version part of an encoded record; "" for a pending delete.
 std::string_view VersionBytes(std::string_view encoded) {
   if (encoded.empty()) return {};
-  return encoded.substr(2, cluster::kEncodedVersionSize);
+  return cluster::EncodedVersion(encoded);
 }
 
 }  // namespace

@@ -11,9 +11,9 @@
 #include <algorithm>
 
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
-#include "protocol/resp/reply_writer.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -131,7 +131,7 @@ void HintedHandoff::Send(size_t home, std::string_view storage_key,
   if (sending_.count(storage_key) != 0) return;  // its ack is on the way
   auto parts = ParseHintKey(storage_key);
   std::string command;
-  resp::AppendCommand(&command, {"LL.PUT", parts->key, record});
+  cluster::AppendPutRequest(&command, parts->key, record);
   uint64_t id = next_op_id_++;
   if (homes_[home].link->Send(command, id)) {
     in_flight_.emplace(

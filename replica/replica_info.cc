@@ -68,6 +68,7 @@ void ReplicaServer::InfoAntiEntropy(std::string* out) const {
   AppendInfoField(out, "leaves_fetched", t.leaves_fetched);
   AppendInfoField(out, "keys_exchanged", t.keys_exchanged);
   AppendInfoField(out, "records_pulled", t.records_pulled);
+  AppendInfoField(out, "records_pull_failed", t.records_pull_failed);
   AppendInfoField(out, "records_pushed", t.records_pushed);
   uint64_t now = net::WallMs();
   for (const auto& [peer, st] : anti_entropy_->peer_stats()) {

@@ -1,18 +1,21 @@
 #include "replica/replica_server.h"
 
-#include "protocol/cluster/quorum.h"
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
+#include "replica/read_choice.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
 namespace {
 
-std::vector<std::string> ReplicaIds(const cluster::Config& config) {
-  std::vector<std::string> ids;
-  for (const auto& r : config.replicas) ids.push_back(r.id);
-  return ids;
+// The one mapping of a Status to this server's error replies: a bad request
+// says what is wrong with it; anything else failed in storage.
+std::string ErrorText(const cluster::Status& status) {
+  return status.code() == cluster::Status::Code::kInvalidArgument
+             ? "ERR " + status.message()
+             : "ERR storage: " + status.message();
 }
 
 }  // namespace
@@ -23,7 +26,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
       self_(cluster::FindReplica(config, config.replica_id)),
       loop_(loop),
       store_(store),
-      ring_(ReplicaIds(config), config.tokens_per_replica),
+      ring_(cluster::ReplicaIds(config), config.tokens_per_replica),
       self_index_(static_cast<int>(self_ - config.replicas.data())),
       trees_(config, ring_, self_index_),
       start_ms_(loop.now_ms()) {
@@ -31,13 +34,16 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
   commands_.Add("echo", 2, &ReplicaServer::Echo);
   commands_.Add("info", -1, &ReplicaServer::Info);
   commands_.Add("quit", -1, &ReplicaServer::Quit);
-  commands_.Add("ll.get", 2, &ReplicaServer::RecordGet);
-  commands_.Add("ll.put", 3, &ReplicaServer::RecordPut);
-  commands_.Add("ll.hput", 4, &ReplicaServer::HintPut);
-  commands_.Add("ll.tree", -4, &ReplicaServer::TreeNodes);
-  commands_.Add("ll.leaf", 3, &ReplicaServer::LeafEntries);
-  commands_.Add("ll.flush", 2, &ReplicaServer::Flush);
-  commands_.Add("ll.scan", 4, &ReplicaServer::ScanRange);
+  auto add = [this](const cluster::ReplicaCommand& command, Handler handler) {
+    commands_.Add(cluster::LowercaseName(command), command.arity, handler);
+  };
+  add(cluster::kGetCommand, &ReplicaServer::RecordGet);
+  add(cluster::kPutCommand, &ReplicaServer::RecordPut);
+  add(cluster::kHintPutCommand, &ReplicaServer::HintPut);
+  add(cluster::kTreeCommand, &ReplicaServer::TreeNodes);
+  add(cluster::kLeafCommand, &ReplicaServer::LeafEntries);
+  add(cluster::kFlushCommand, &ReplicaServer::Flush);
+  add(cluster::kScanCommand, &ReplicaServer::ScanRange);
 }
 
 ReplicaServer::~ReplicaServer() = default;
@@ -76,7 +82,7 @@ cluster::Status ReplicaServer::Start() {
   anti_entropy_ = AntiEntropy::Create(
       config_, loop_, group_commit_, &trees_, &flush_,
       [this](std::string_view key, std::string_view record) {
-        (void)PutData(nullptr, key, record);
+        return PutData(nullptr, key, record);
       });
   sweeper_ = Sweeper::Create(config_, loop_, group_commit_, &trees_, &flush_);
   return cluster::Status::OK();
@@ -129,26 +135,19 @@ void ReplicaServer::Quit(net::Session& s, std::span<const std::string_view>) {
   s.CloseAfterReplies();
 }
 
-// Our own record for `key`, or, if we are not one of its home replicas, the
-// newest of the hints we hold for its homes.
 cluster::Result<std::optional<std::string>> ReplicaServer::NewestFor(
     std::string_view key) {
   auto own = group_commit_->Lookup(DataKey(key));
   auto homes =
       ring_.Walk(key).first(static_cast<size_t>(config_.replication_factor));
-  if (!own.ok() ||
-      std::find(homes.begin(), homes.end(), self_index_) != homes.end()) {
-    return own;
-  }
-  cluster::NewestRecord newest;
-  if (own.value()) (void)newest.Offer(std::move(*own.value()));
+  if (!own.ok() || !ReadsHints(homes, self_index_)) return own;
+  std::vector<std::optional<std::string>> held = {std::move(own.value())};
   for (uint16_t home : homes) {
     auto hint = group_commit_->Lookup(HintKey(config_.replicas[home].id, key));
     if (!hint.ok()) return hint.status();
-    if (hint.value()) (void)newest.Offer(std::move(*hint.value()));
+    held.push_back(std::move(hint.value()));
   }
-  if (newest.empty()) return std::optional<std::string>();
-  return std::optional<std::string>(newest.Take());
+  return NewestHeld(std::move(held));
 }
 
 void ReplicaServer::RecordGet(net::Session& s,
@@ -157,22 +156,12 @@ void ReplicaServer::RecordGet(net::Session& s,
   resp::ReplyWriter w(&s.Reply());
   auto record = NewestFor(argv[1]);
   if (!record.ok()) {
-    w.Error("ERR storage: " + record.status().message());
-  } else if (const std::string* answer = AfterFlush(record.value())) {
+    w.Error(ErrorText(record.status()));
+  } else if (const std::string* answer = AfterFlush(record.value(), flush_)) {
     w.Bulk(*answer);
   } else {
     w.Null();
   }
-}
-
-const std::string* ReplicaServer::AfterFlush(
-    const std::optional<std::string>& held) const {
-  if (!flush_.set()) return held ? &*held : nullptr;  // no parse per read
-  if (held) {
-    auto view = cluster::ParseRecord(*held);
-    if (!view.ok() || !flush_.Covers(view->version)) return &*held;
-  }
-  return &flush_.record();
 }
 
 bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {
@@ -180,9 +169,7 @@ bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {
   auto view = cluster::ParseRecord(record);
   if (!view.ok() || !flush_.Covers(view->version)) return false;
   if (s != nullptr) {
-    resp::ReplyWriter(&s->Reply())
-        .Bulk(std::string_view(flush_.record())
-                  .substr(0, cluster::kRecordHeaderSize));
+    resp::ReplyWriter(&s->Reply()).Bulk(cluster::RecordHeader(flush_.record()));
   }
   return true;
 }
@@ -219,8 +206,8 @@ cluster::Result<std::optional<std::string>> ReplicaServer::Put(
   // The previous record as a read would see it: one a flush covers counts
   // as deleted (DEL of a flushed key deleted nothing).
   resp::ReplyWriter w(&pending.reply);
-  if (const std::string* seen = AfterFlush(prev.value())) {
-    w.Bulk(std::string_view(*seen).substr(0, cluster::kRecordHeaderSize));
+  if (const std::string* seen = AfterFlush(prev.value(), flush_)) {
+    w.Bulk(cluster::RecordHeader(*seen));
   } else {
     w.Null();
   }
@@ -241,27 +228,27 @@ cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
 }
 
 void ReplicaServer::ReplyError(net::Session& s, const cluster::Status& status) {
-  resp::ReplyWriter(&s.Reply())
-      .Error(status.code() == cluster::Status::Code::kInvalidArgument
-                 ? "ERR " + status.message()
-                 : "ERR storage: " + status.message());
+  resp::ReplyWriter(&s.Reply()).Error(ErrorText(status));
 }
 
 void ReplicaServer::RecordPut(net::Session& s,
                               std::span<const std::string_view> argv) {
-  cluster::Status put = PutData(&s, argv[1], argv[2]);
+  cluster::PutArgs args = cluster::ParsePutArgs(argv);
+  cluster::Status put = PutData(&s, args.key, args.record);
   if (!put.ok()) ReplyError(s, put);
 }
 
 void ReplicaServer::HintPut(net::Session& s,
                             std::span<const std::string_view> argv) {
-  const cluster::ReplicaAddress* home = cluster::FindReplica(config_, argv[1]);
+  cluster::HintPutArgs args = cluster::ParseHintPutArgs(argv);
+  const cluster::ReplicaAddress* home =
+      cluster::FindReplica(config_, args.home);
   if (home == nullptr || home == self_) {
     resp::ReplyWriter(&s.Reply()).Error("ERR no such home replica");
     return;
   }
-  if (DropFlushed(&s, argv[3])) return;
-  auto held = Put(&s, HintKey(home->id, argv[2]), argv[3]);
+  if (DropFlushed(&s, args.record)) return;
+  auto held = Put(&s, HintKey(home->id, args.key), args.record);
   if (!held.ok()) {
     ReplyError(s, held.status());
     return;
@@ -276,7 +263,7 @@ void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
   pending_writes_.erase(it);
   if (!status.ok()) {
     pending.reply.clear();
-    resp::ReplyWriter(&pending.reply).Error("ERR storage: " + status.message());
+    resp::ReplyWriter(&pending.reply).Error(ErrorText(status));
   }
   if (server_) server_->Complete(pending.slot, std::move(pending.reply));
 }

@@ -21,26 +21,11 @@
 
 namespace leaderless::replica {
 
-// The replica's request handler: the internal record commands proxies use,
-// and PING / ECHO / INFO / QUIT for operators with redis-cli.
-//
-// Internal commands (prefixed "LL." so they can never clash with a Redis
-// command):
-//   LL.GET <key>           -> bulk encoded record, or nil if none held
-//   LL.PUT <key> <record>  -> once durable: bulk header of the record held
-//                             before (kRecordHeaderSize bytes), or nil
-//   LL.HPUT <home> <key> <record>
-//                          -> as LL.PUT, but kept as a hint for replica
-//                             <home> (down at the time), apart from our own
-//                             data, until hinted handoff delivers it
-//   LL.FLUSH <tombstone>   -> once durable, as LL.PUT: FLUSHALL at the
-//                             tombstone's version (see flush_mark.h)
-//   LL.SCAN <first> <last> <count>
-//                          -> the records at ring positions first..last,
-//                             a page at a time (scan_command.cc)
-// LL.GET also answers from the hints held for the key's home replicas, so a
-// stand-in serves what it holds for them. LL.TREE and LL.LEAF serve
-// anti-entropy (sync_commands.cc).
+// The replica's request handler: the internal commands of
+// protocol/cluster/replica_protocol.h (grammar in its .cc), which proxies
+// and other replicas send, and PING / ECHO / INFO / QUIT for operators with
+// redis-cli. LL.TREE and LL.LEAF are answered in sync_commands.cc, LL.SCAN
+// in scan_command.cc.
 class ReplicaServer : public net::RequestHandler {
  public:
   ReplicaServer(const cluster::Config& config, net::Loop& loop,
@@ -78,10 +63,9 @@ class ReplicaServer : public net::RequestHandler {
   cluster::Status PutData(net::Session* s, std::string_view key,
                           std::string_view record);
   void ReplyError(net::Session& s, const cluster::Status& status);
+  // Our own record for `key`, or, if we are not one of its home replicas,
+  // the newest of it and the hints we hold for its homes (read_choice.h).
   cluster::Result<std::optional<std::string>> NewestFor(std::string_view key);
-  // What a read answers for a key holding `held`: it, or the flush's
-  // tombstone if that is newer; nullptr for nothing.
-  const std::string* AfterFlush(const std::optional<std::string>& held) const;
   // True (and the write answered as superseded, if `s`) when `record` is
   // older than the last FLUSHALL: it is not stored.
   bool DropFlushed(net::Session* s, std::string_view record);

@@ -1,11 +1,9 @@
 // LL.SCAN <first> <last> <count>: what the proxy pages through for SCAN,
-// KEYS, DBSIZE and RANDOMKEY. The caller asks for ring positions
-// first..last within one token range (so one walk, one set of homes),
-// and gets
+// KEYS, DBSIZE and RANDOMKEY (grammar in
+// protocol/cluster/replica_protocol.cc). The caller asks for ring positions
+// first..last within one token range (so one walk, one set of homes).
 //
-//   [<covered>, <flush>, key, header, key, header, ...]
-//
-// `covered` (decimal) is the last position the page is complete up to:
+// `covered` is the last position the page is complete up to:
 // every record we hold at positions first..covered is in it, with its
 // header (version, tombstone, expiry; no value), newest first among our
 // own data and the hints we hold for the range's homes. `flush` is our
@@ -19,8 +17,10 @@
 #include <map>
 
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/cluster/ring.h"
 #include "protocol/resp/reply_writer.h"
+#include "replica/read_choice.h"
 #include "replica/replica_server.h"
 #include "replica/storage_keys.h"
 
@@ -65,10 +65,10 @@ cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
     last_taken = position;
     auto record = cluster::ParseRecord(value);
     if (!record.ok() || flush.Covers(record->version)) return true;
-    auto [it, added] = page->newest.try_emplace(
-        std::string(key), value.substr(0, cluster::kRecordHeaderSize));
+    auto [it, added] = page->newest.try_emplace(std::string(key),
+                                                cluster::RecordHeader(value));
     if (!added && cluster::ParseRecord(it->second)->version < record->version) {
-      it->second.assign(value.substr(0, cluster::kRecordHeaderSize));
+      it->second.assign(cluster::RecordHeader(value));
     }
     return true;
   };
@@ -83,9 +83,10 @@ cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
 
 void ReplicaServer::ScanRange(net::Session& s,
                               std::span<const std::string_view> argv) {
-  auto first = ParseU64(argv[1]);
-  auto last = ParseU64(argv[2]);
-  auto count = ParseU64(argv[3]);
+  cluster::ScanArgs args = cluster::ParseScanArgs(argv);
+  auto first = ParseU64(args.first);
+  auto last = ParseU64(args.last);
+  auto count = ParseU64(args.count);
   if (!first || !last || !count || *first > *last || *count == 0 ||
       *count > kMaxPage) {
     resp::ReplyWriter(&s.Reply()).Error("ERR bad scan range or count");
@@ -95,7 +96,7 @@ void ReplicaServer::ScanRange(net::Session& s,
   auto homes = ring_.WalkAt(*first).first(
       static_cast<size_t>(config_.replication_factor));
   std::vector<KeyRange> sources = {DataRange(*first, *last)};
-  if (std::find(homes.begin(), homes.end(), self_index_) == homes.end()) {
+  if (ReadsHints(homes, self_index_)) {
     for (uint16_t home : homes) {
       sources.push_back(HintRange(config_.replicas[home].id, *first, *last));
     }

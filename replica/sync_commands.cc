@@ -1,14 +1,8 @@
-// The commands replicas answer each other for anti-entropy:
-//
-//   LL.TREE <requester-id> <level> <index> [<index> ...]
-//       -> array of integers: the hash of each node (level 0 = root, up to
-//          kMerkleDepth = leaves) of our tree for the requester, as int64
-//   LL.LEAF <requester-id> <leaf>
-//       -> array: key, version (16 bytes), key, version, ... for the
-//          records of that leaf we share with the requester (none past
-//          gc-grace)
+// The commands replicas answer each other for anti-entropy, LL.TREE and
+// LL.LEAF (grammar in protocol/cluster/replica_protocol.cc).
 
 #include "protocol/cluster/merkle_tree.h"
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/anti_entropy.h"
@@ -39,8 +33,9 @@ int ReplicaServer::PeerIndex(std::string_view id) const {
 
 void ReplicaServer::TreeNodes(net::Session& s,
                               std::span<const std::string_view> argv) {
-  int peer = PeerIndex(argv[1]);
-  auto level = ParseIndex(argv[2], cluster::kMerkleDepth + 1);
+  cluster::TreeArgs args = cluster::ParseTreeArgs(argv);
+  int peer = PeerIndex(args.requester);
+  auto level = ParseIndex(args.level, cluster::kMerkleDepth + 1);
   resp::ReplyWriter w(&s.Reply());
   if (peer < 0 || !level) {
     w.Error("ERR bad requester or level");
@@ -49,8 +44,8 @@ void ReplicaServer::TreeNodes(net::Session& s,
   uint64_t width = 1;
   for (uint32_t l = 0; l < *level; ++l) width *= cluster::kMerkleFanout;
   std::vector<uint32_t> indices;
-  for (size_t i = 3; i < argv.size(); ++i) {
-    auto index = ParseIndex(argv[i], width);
+  for (std::string_view arg : args.indices) {
+    auto index = ParseIndex(arg, width);
     if (!index) {
       w.Error("ERR bad node index");
       return;
@@ -66,8 +61,9 @@ void ReplicaServer::TreeNodes(net::Session& s,
 
 void ReplicaServer::LeafEntries(net::Session& s,
                                 std::span<const std::string_view> argv) {
-  int peer = PeerIndex(argv[1]);
-  auto leaf = ParseIndex(argv[2], cluster::kMerkleLeaves);
+  cluster::LeafArgs args = cluster::ParseLeafArgs(argv);
+  int peer = PeerIndex(args.requester);
+  auto leaf = ParseIndex(args.leaf, cluster::kMerkleLeaves);
   if (peer < 0 || !leaf) {
     resp::ReplyWriter(&s.Reply()).Error("ERR bad requester or leaf");
     return;

@@ -686,6 +686,12 @@ const ReplicaAddress* FindReplica(const Config& config, std::string_view id) {
   return nullptr;
 }
 
+std::vector<std::string> ReplicaIds(const Config& config) {
+  std::vector<std::string> ids;
+  for (const ReplicaAddress& r : config.replicas) ids.push_back(r.id);
+  return ids;
+}
+
 std::string_view AppendFsyncName(AppendFsync mode) {
   switch (mode) {
     case AppendFsync::kAlways:

@@ -102,6 +102,10 @@ Status ValidateForReplica(const Config& config);
 // The address line of `id`, or nullptr.
 const ReplicaAddress* FindReplica(const Config& config, std::string_view id);
 
+// The ids of the `replica` lines, in file order: what every process builds
+// its Ring from, so that replica indices mean the same everywhere.
+std::vector<std::string> ReplicaIds(const Config& config);
+
 // The word a configuration file uses for a value, as INFO and CONFIG GET
 // report it: "always", "everysec", "no"; "blocking", "async", "off".
 std::string_view AppendFsyncName(AppendFsync mode);

@@ -15,6 +15,7 @@ namespace {
 constexpr char kFormat = 0x01;
 constexpr char kKindValue = 0x00;
 constexpr char kKindTombstone = 0x01;
+constexpr size_t kVersionOffset = 2;  // after format and kind
 
 }  // namespace
 
@@ -35,6 +36,10 @@ std::string EncodeRecord(const Record& record, bool with_value) {
   return out;
 }
 
+std::string_view EncodedVersion(std::string_view encoded) {
+  return encoded.substr(kVersionOffset, kEncodedVersionSize);
+}
+
 Result<RecordView> ParseRecord(std::string_view in) {
   if (in.size() < kRecordHeaderSize || in[0] != kFormat) {
     return Status::Corruption("bad record header");
@@ -43,12 +48,13 @@ Result<RecordView> ParseRecord(std::string_view in) {
     return Status::Corruption("bad record kind");
   }
   RecordView view;
-  view.version = DecodeVersion(in.substr(2));
+  view.version = DecodeVersion(EncodedVersion(in));
   view.tombstone = in[1] == kKindTombstone;
   if (view.tombstone && in.size() != kRecordHeaderSize) {
     return Status::Corruption("tombstone with a value");
   }
-  for (size_t i = 2 + kEncodedVersionSize; i < kRecordHeaderSize; ++i) {
+  for (size_t i = kVersionOffset + kEncodedVersionSize; i < kRecordHeaderSize;
+       ++i) {
     view.expire_at_ms = (view.expire_at_ms << 8) | static_cast<uint8_t>(in[i]);
   }
   view.value = in.substr(kRecordHeaderSize);

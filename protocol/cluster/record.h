@@ -55,6 +55,19 @@ inline bool IsPurgeable(const RecordView& r, uint64_t now_ms,
 // tell live from deleted.
 inline constexpr size_t kRecordHeaderSize = 2 + kEncodedVersionSize + 8;
 
+// The version of an encoded record as its kEncodedVersionSize bytes, without
+// decoding it: encoded versions compare as byte strings in version order.
+// Views into `encoded`. Requires: encoded.size() >= kRecordHeaderSize (a
+// record, or its header).
+std::string_view EncodedVersion(std::string_view encoded);
+
+// The header of an encoded record: the record without its value (see
+// kRecordHeaderSize). Views into `encoded`. Requires: encoded.size() >=
+// kRecordHeaderSize.
+inline std::string_view RecordHeader(std::string_view encoded) {
+  return encoded.substr(0, kRecordHeaderSize);
+}
+
 // Appends the encoding of `record`. With `with_value` false the value is
 // left out: the result decodes to the same record with an empty value, which
 // is enough to compare versions and tell live from deleted.

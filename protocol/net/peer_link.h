@@ -23,6 +23,16 @@ struct PeerReply {
   std::vector<PeerReply> elements;
 };
 
+// The text of each element of an array reply ("" for elements that are not
+// strings), for the parsers of cluster/replica_protocol.h. Views into
+// `array`.
+inline std::vector<std::string_view> ElementStrings(const PeerReply& array) {
+  std::vector<std::string_view> out;
+  out.reserve(array.elements.size());
+  for (const PeerReply& e : array.elements) out.push_back(e.str);
+  return out;
+}
+
 struct PeerLinkOptions {
   // Requests sent and not yet answered; Send() refuses past this, so a slow
   // peer cannot make our memory grow without bound.

@@ -14,6 +14,7 @@
 // Flags, arity and key positions: the Add*Commands calls below; COMMAND
 // DOCS: proxy/commands/docs/keyspace.cc.
 
+#include "protocol/cluster/replica_protocol.h"
 #include "proxy/args.h"
 #include "proxy/proxy_server.h"
 
@@ -31,7 +32,7 @@ void Flush(ProxyServer& proxy, net::Session& s, Argv argv) {
   flush.version = c.NextVersion();
   flush.tombstone = true;
   std::string command;
-  resp::AppendCommand(&command, {"LL.FLUSH", cluster::EncodeRecord(flush)});
+  cluster::AppendFlushRequest(&command, cluster::EncodeRecord(flush));
   c.AskAll(command, [reply = proxy.Later(s)](QuorumResult&& r) {
     const std::string n =
         std::to_string(r.successes) + " of " + std::to_string(r.needed);

@@ -880,5 +880,13 @@ TEST(FindReplicaTest, FindsByExactId) {
   EXPECT_EQ(FindReplica(Config(), "r1"), nullptr);
 }
 
+TEST(ReplicaIdsTest, ListsIdsInFileOrder) {
+  const Config c = ValidConfig();
+  std::vector<std::string> ids = ReplicaIds(c);
+  ASSERT_EQ(ids.size(), c.replicas.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], c.replicas[i].id);
+  EXPECT_TRUE(ReplicaIds(Config()).empty());
+}
+
 }  // namespace
 }  // namespace leaderless::cluster

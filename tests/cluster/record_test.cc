@@ -56,6 +56,35 @@ TEST(RecordTest, ExpiryIsAbsolute) {
   EXPECT_TRUE(Value("v").IsLive(~0ULL));  // 0 = never expires
 }
 
+TEST(RecordTest, EncodedVersionIsTheVersionsBytes) {
+  const Version v{123456789, 4, 65535};
+  std::string expected;
+  AppendVersion(&expected, v);
+  for (const Record& r : {Value("value", v, 99), Value("", v)}) {
+    std::string encoded = EncodeRecord(r);
+    EXPECT_EQ(EncodedVersion(encoded), expected);
+    EXPECT_EQ(EncodedVersion(RecordHeader(encoded)), expected);
+    EXPECT_EQ(DecodeVersion(EncodedVersion(encoded)), v);
+  }
+}
+
+TEST(RecordTest, EncodedVersionsCompareInVersionOrder) {
+  std::string older = EncodeRecord(Value("zzz", {5, 0xff, 9}));
+  std::string newer = EncodeRecord(Value("a", {6, 0, 1}));
+  EXPECT_LT(EncodedVersion(older), EncodedVersion(newer));
+}
+
+TEST(RecordTest, RecordHeaderLeavesOutTheValue) {
+  Record r = Value("value", {8, 2, 3}, 42);
+  std::string header = std::string(RecordHeader(EncodeRecord(r)));
+  EXPECT_EQ(header, EncodeRecord(r, false));
+  auto view = ParseRecord(header);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->version, r.version);
+  EXPECT_EQ(view->expire_at_ms, 42u);
+  EXPECT_TRUE(view->value.empty());
+}
+
 TEST(RecordTest, RejectsMalformedEncodings) {
   std::string good = EncodeRecord(Value("v"));
   EXPECT_FALSE(ParseRecord("").ok());

@@ -9,7 +9,7 @@
 // cluster::EncodeRecord. Progress is read from the replicas' INFO:
 //   # Keyspace    live_keys, tombstones, expired_not_purged, purged, ...
 //   # AntiEntropy tree_nodes_compared, leaves_fetched, keys_exchanged,
-//                 records_pulled, records_pushed,
+//                 records_pulled, records_pull_failed, records_pushed,
 //                 sync_with_<peer>:rounds=..,last_round_s_ago=..,
 //                                  leaves_differing=..,records_repaired=..
 
@@ -171,6 +171,7 @@ struct SyncInfo {
   uint64_t leaves_fetched = 0;
   uint64_t keys_exchanged = 0;
   uint64_t records_pulled = 0;
+  uint64_t records_pull_failed = 0;
   uint64_t records_pushed = 0;
   uint64_t live_keys = 0;
   uint64_t tombstones = 0;
@@ -227,6 +228,7 @@ std::optional<SyncInfo> ReadSyncInfo(RedisClient& replica) {
   info.leaves_fetched = ToU64(lines["leaves_fetched"]);
   info.keys_exchanged = ToU64(lines["keys_exchanged"]);
   info.records_pulled = ToU64(lines["records_pulled"]);
+  info.records_pull_failed = ToU64(lines["records_pull_failed"]);
   info.records_pushed = ToU64(lines["records_pushed"]);
   info.live_keys = ToU64(lines["live_keys"]);
   info.tombstones = ToU64(lines["tombstones"]);
@@ -613,6 +615,8 @@ TEST_F(AntiEntropyTest, DivergedReplicasConvergeOnNewestVersions) {
   const SyncInfo a = Info(0), b = Info(1);
   EXPECT_GT(a.records_pulled + b.records_pushed, 0u) << a.text << b.text;
   EXPECT_GT(a.records_pushed + b.records_pulled, 0u) << a.text << b.text;
+  EXPECT_EQ(a.records_pull_failed + b.records_pull_failed, 0u)
+      << a.text << b.text;
 
   uint64_t live = 0;
   for (const Case& c : cases) live += c.get ? 1 : 0;

@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "protocol/cluster/record.h"
+#include "protocol/cluster/status.h"
+#include "protocol/cluster/version.h"
+
+namespace leaderless::cluster {
+
+// The internal commands that proxies and replicas send to replicas; the
+// grammar is at the top of replica_protocol.cc. Senders build requests
+// here, the replica registers names and arities from here and reads its
+// arguments through here, and replies that need parsing parse here, so a
+// change of the protocol has one place to go.
+
+// One internal command. Names are prefixed "LL." so that they can never
+// clash with a Redis command.
+struct ReplicaCommand {
+  std::string_view name;  // as sent: "LL.GET"
+  int arity;  // Redis's convention: N = exactly N words with the name, -N = N+
+};
+
+inline constexpr ReplicaCommand kGetCommand{"LL.GET", 2};
+inline constexpr ReplicaCommand kPutCommand{"LL.PUT", 3};
+inline constexpr ReplicaCommand kHintPutCommand{"LL.HPUT", 4};
+inline constexpr ReplicaCommand kFlushCommand{"LL.FLUSH", 2};
+inline constexpr ReplicaCommand kScanCommand{"LL.SCAN", 4};
+inline constexpr ReplicaCommand kTreeCommand{"LL.TREE", -4};
+inline constexpr ReplicaCommand kLeafCommand{"LL.LEAF", 3};
+
+// `command`'s name in lowercase, as a resp::CommandTable keys it.
+std::string LowercaseName(const ReplicaCommand& command);
+
+// Request builders: each appends one request in RESP multibulk form to
+// `out`, ready for PeerLink::Send (and for every link of a fan-out).
+void AppendGetRequest(std::string* out, std::string_view key);
+void AppendPutRequest(std::string* out, std::string_view key,
+                      std::string_view record);
+// `home`: the id of the replica the record is a hint for.
+void AppendHintPutRequest(std::string* out, std::string_view home,
+                          std::string_view key, std::string_view record);
+// `tombstone`: the encoded tombstone record at the flush's version.
+void AppendFlushRequest(std::string* out, std::string_view tombstone);
+void AppendScanRequest(std::string* out, uint64_t first, uint64_t last,
+                       size_t count);
+// `requester`: our own replica id, naming the tree the peer keeps for us.
+void AppendTreeRequest(std::string* out, std::string_view requester, int level,
+                       std::span<const uint32_t> indices);
+void AppendLeafRequest(std::string* out, std::string_view requester,
+                       uint32_t leaf);
+
+// A request's arguments as the replica reads them: views into `argv`,
+// numbers still text (the replica checks their ranges). Requires: `argv`
+// (name included) passed its command's arity check.
+struct PutArgs {
+  std::string_view key;
+  std::string_view record;
+};
+PutArgs ParsePutArgs(std::span<const std::string_view> argv);
+
+struct HintPutArgs {
+  std::string_view home;
+  std::string_view key;
+  std::string_view record;
+};
+HintPutArgs ParseHintPutArgs(std::span<const std::string_view> argv);
+
+struct ScanArgs {
+  std::string_view first;
+  std::string_view last;
+  std::string_view count;
+};
+ScanArgs ParseScanArgs(std::span<const std::string_view> argv);
+
+struct TreeArgs {
+  std::string_view requester;
+  std::string_view level;
+  std::span<const std::string_view> indices;  // at least one
+};
+TreeArgs ParseTreeArgs(std::span<const std::string_view> argv);
+
+struct LeafArgs {
+  std::string_view requester;
+  std::string_view leaf;
+};
+LeafArgs ParseLeafArgs(std::span<const std::string_view> argv);
+
+// One (key, version) pair of an LL.LEAF reply; views into the reply.
+struct LeafEntry {
+  std::string_view key;
+  std::string_view version;  // encoded, see EncodedVersion()
+};
+
+// Parses the elements of an LL.LEAF array reply. Corruption if malformed.
+Result<std::vector<LeafEntry>> ParseLeafReply(
+    std::span<const std::string_view> elements);
+
+// An LL.SCAN reply; record views point into the reply.
+struct ScanReply {
+  uint64_t covered = 0;          // complete up to this ring position
+  std::optional<Version> flush;  // the replica's FLUSHALL mark, if any
+  std::vector<std::pair<std::string_view, RecordView>> records;  // headers
+};
+
+// Parses the elements of an LL.SCAN array reply. Corruption if malformed.
+Result<ScanReply> ParseScanReply(std::span<const std::string_view> elements);
+
+}  // namespace leaderless::cluster

@@ -1,0 +1,204 @@
+#include "protocol/cluster/replica_protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "protocol/resp/request_parser.h"
+
+namespace leaderless::cluster {
+namespace {
+
+// The words of the one request in `wire`, as a replica's parser sees them.
+std::vector<std::string> Words(const std::string& wire) {
+  resp::RequestParser parser;
+  std::vector<std::string> words;
+  EXPECT_EQ(parser.Parse(wire), resp::ParseStatus::kRequest);
+  for (std::string_view w : parser.argv()) words.emplace_back(w);
+  EXPECT_EQ(parser.consumed(), wire.size());
+  return words;
+}
+
+using W = std::vector<std::string>;
+
+std::string Encoded(Version v, bool tombstone = false, std::string value = "") {
+  Record r;
+  r.version = v;
+  r.tombstone = tombstone;
+  r.value = std::move(value);
+  return EncodeRecord(r);
+}
+
+TEST(ReplicaProtocolTest, BuildsEachRequestInArgumentOrder) {
+  const std::string record =
+      Encoded({5, 1, 2}, false, std::string("v\0\r\n", 4));
+  std::string out;
+  AppendGetRequest(&out, "k");
+  EXPECT_EQ(out, "*2\r\n$6\r\nLL.GET\r\n$1\r\nk\r\n");
+  out.clear();
+  AppendPutRequest(&out, "k", record);
+  EXPECT_EQ(Words(out), (W{"LL.PUT", "k", record}));
+  out.clear();
+  AppendHintPutRequest(&out, "r2", "k", record);
+  EXPECT_EQ(Words(out), (W{"LL.HPUT", "r2", "k", record}));
+  out.clear();
+  AppendFlushRequest(&out, record);
+  EXPECT_EQ(Words(out), (W{"LL.FLUSH", record}));
+  out.clear();
+  AppendScanRequest(&out, 7, UINT64_MAX, 100);
+  EXPECT_EQ(Words(out), (W{"LL.SCAN", "7", "18446744073709551615", "100"}));
+  out.clear();
+  const std::vector<uint32_t> indices = {0, 15, 4096};
+  AppendTreeRequest(&out, "r1", 2, indices);
+  EXPECT_EQ(Words(out), (W{"LL.TREE", "r1", "2", "0", "15", "4096"}));
+  out.clear();
+  AppendLeafRequest(&out, "r1", 65535);
+  EXPECT_EQ(Words(out), (W{"LL.LEAF", "r1", "65535"}));
+}
+
+TEST(ReplicaProtocolTest, BuildersAppend) {
+  std::string out = "x";
+  AppendGetRequest(&out, "a");
+  AppendGetRequest(&out, "b");
+  EXPECT_EQ(
+      out,
+      "x*2\r\n$6\r\nLL.GET\r\n$1\r\na\r\n*2\r\n$6\r\nLL.GET\r\n$1\r\nb\r\n");
+}
+
+// Each request a builder makes has as many words as its command's arity
+// allows, so the replica's table never refuses what a sender builds.
+TEST(ReplicaProtocolTest, RequestsMatchTheirArity) {
+  struct Case {
+    ReplicaCommand command;
+    std::string wire;
+  };
+  std::vector<Case> cases(7);
+  AppendGetRequest(&cases[0].wire, "k");
+  cases[0].command = kGetCommand;
+  AppendPutRequest(&cases[1].wire, "k", "r");
+  cases[1].command = kPutCommand;
+  AppendHintPutRequest(&cases[2].wire, "h", "k", "r");
+  cases[2].command = kHintPutCommand;
+  AppendFlushRequest(&cases[3].wire, "t");
+  cases[3].command = kFlushCommand;
+  AppendScanRequest(&cases[4].wire, 1, 2, 3);
+  cases[4].command = kScanCommand;
+  const uint32_t one[] = {0};
+  AppendTreeRequest(&cases[5].wire, "r", 0, one);
+  cases[5].command = kTreeCommand;
+  AppendLeafRequest(&cases[6].wire, "r", 0);
+  cases[6].command = kLeafCommand;
+  for (const Case& c : cases) {
+    W words = Words(c.wire);
+    ASSERT_FALSE(words.empty());
+    EXPECT_EQ(words[0], c.command.name);
+    const int n = static_cast<int>(words.size());
+    if (c.command.arity >= 0) {
+      EXPECT_EQ(n, c.command.arity) << c.command.name;
+    } else {
+      EXPECT_GE(n, -c.command.arity) << c.command.name;
+    }
+  }
+}
+
+TEST(ReplicaProtocolTest, LowercaseNamesForTheCommandTable) {
+  EXPECT_EQ(LowercaseName(kGetCommand), "ll.get");
+  EXPECT_EQ(LowercaseName(kHintPutCommand), "ll.hput");
+  EXPECT_EQ(LowercaseName(kScanCommand), "ll.scan");
+}
+
+TEST(ReplicaProtocolTest, ReadsArgumentsInTheirOrder) {
+  const std::string_view hput[] = {"LL.HPUT", "r2", "k", "rec"};
+  HintPutArgs h = ParseHintPutArgs(hput);
+  EXPECT_EQ(h.home, "r2");
+  EXPECT_EQ(h.key, "k");
+  EXPECT_EQ(h.record, "rec");
+  const std::string_view put[] = {"LL.PUT", "k", "rec"};
+  PutArgs p = ParsePutArgs(put);
+  EXPECT_EQ(p.key, "k");
+  EXPECT_EQ(p.record, "rec");
+  const std::string_view scan[] = {"LL.SCAN", "1", "2", "3"};
+  ScanArgs s = ParseScanArgs(scan);
+  EXPECT_EQ(s.first, "1");
+  EXPECT_EQ(s.last, "2");
+  EXPECT_EQ(s.count, "3");
+  const std::string_view tree[] = {"LL.TREE", "r1", "2", "5", "6"};
+  TreeArgs t = ParseTreeArgs(tree);
+  EXPECT_EQ(t.requester, "r1");
+  EXPECT_EQ(t.level, "2");
+  ASSERT_EQ(t.indices.size(), 2u);
+  EXPECT_EQ(t.indices[0], "5");
+  EXPECT_EQ(t.indices[1], "6");
+  const std::string_view leaf[] = {"LL.LEAF", "r1", "9"};
+  LeafArgs l = ParseLeafArgs(leaf);
+  EXPECT_EQ(l.requester, "r1");
+  EXPECT_EQ(l.leaf, "9");
+}
+
+TEST(ReplicaProtocolTest, ParsesLeafReplies) {
+  const std::string_view none[] = {""};
+  EXPECT_TRUE(ParseLeafReply(std::span(none, 0))->empty());
+  const std::string_view two[] = {"a", "va", "b", "vb"};
+  auto entries = ParseLeafReply(two);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].key, "a");
+  EXPECT_EQ((*entries)[0].version, "va");
+  EXPECT_EQ((*entries)[1].key, "b");
+  EXPECT_EQ((*entries)[1].version, "vb");
+}
+
+TEST(ReplicaProtocolTest, RejectsMalformedLeafReplies) {
+  const std::string_view odd[] = {"a", "va", "b"};
+  EXPECT_FALSE(ParseLeafReply(odd).ok());
+  EXPECT_FALSE(ParseLeafReply(std::span(odd, 1)).ok());
+}
+
+TEST(ReplicaProtocolTest, ParsesScanReplies) {
+  const std::string flush = Encoded({9, 0, 1}, true);
+  const std::string a = Encoded({3, 0, 1}, false, "x");
+  const std::string b = Encoded({4, 2, 1}, true);
+  const std::string_view full[] = {"123",           flush, "ka",
+                                   RecordHeader(a), "kb",  b};
+  auto page = ParseScanReply(full);
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  EXPECT_EQ(page->covered, 123u);
+  ASSERT_TRUE(page->flush.has_value());
+  EXPECT_EQ(*page->flush, (Version{9, 0, 1}));
+  ASSERT_EQ(page->records.size(), 2u);
+  EXPECT_EQ(page->records[0].first, "ka");
+  EXPECT_EQ(page->records[0].second.version, (Version{3, 0, 1}));
+  EXPECT_FALSE(page->records[0].second.tombstone);
+  EXPECT_EQ(page->records[1].first, "kb");
+  EXPECT_TRUE(page->records[1].second.tombstone);
+
+  const std::string_view empty[] = {"18446744073709551615", ""};
+  page = ParseScanReply(empty);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->covered, UINT64_MAX);
+  EXPECT_FALSE(page->flush.has_value());
+  EXPECT_TRUE(page->records.empty());
+}
+
+TEST(ReplicaProtocolTest, RejectsMalformedScanReplies) {
+  const std::string good = Encoded({3, 0, 1});
+  const std::vector<std::vector<std::string_view>> bad = {
+      {},                                       // too short
+      {"1"},                                    // no flush element
+      {"1", "", "k"},                           // odd: key without header
+      {"", "", "k", good},                      // empty position
+      {"-1", "", "k", good},                    // negative position
+      {"12x", "", "k", good},                   // junk after the number
+      {"18446744073709551616", "", "k", good},  // past 64 bits
+      {"1", "not a record", "k", good},         // bad flush mark
+      {"1", "", "k", "not a record"},           // bad header
+      {"1", "", "k", good.substr(0, 5)},        // cut header
+  };
+  for (const auto& elements : bad) {
+    EXPECT_FALSE(ParseScanReply(elements).ok())
+        << ::testing::PrintToString(elements);
+  }
+}
+
+}  // namespace
+}  // namespace leaderless::cluster
