@@ -47,7 +47,8 @@ Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
     : config_(config),
       loop_(loop),
       ring_(cluster::ReplicaIds(config), config.tokens_per_replica),
-      clock_(static_cast<uint32_t>(config.proxy_id)),
+      clock_(static_cast<uint32_t>(config.proxy_id),
+             static_cast<uint64_t>(config.max_clock_offset_ms)),
       state_since_(config.replicas.size(), loop.now_ms()),
       deadlines_(net::DeadlineQueue::Create(
           loop, [this](uint64_t id) { OnDeadline(id); })) {
@@ -234,7 +235,7 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
     ok = view.ok();
     if (ok) {
       answer.version = view->version;
-      clock_.Observe(view->version);
+      (void)clock_.Observe(view->version, WallMs());
       (void)op.newest.Offer(std::move(reply->str));
     }
   }

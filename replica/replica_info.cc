@@ -40,6 +40,7 @@ void ReplicaServer::InfoStorage(std::string* out) const {
   AppendInfoField(out, "record_reads", reads_);
   AppendInfoField(out, "records_written", st.applied);
   AppendInfoField(out, "records_superseded", st.superseded);
+  AppendInfoField(out, "writes_refused_clock_ahead", clock_refusals_);
   AppendInfoField(out, "writes_pending", pending_writes_.size());
   AppendInfoSection(out, "Keyspace");
   const Sweeper::Counts& c = sweeper_->counts();

@@ -2,6 +2,7 @@
 
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/replica_protocol.h"
+#include "protocol/net/clock.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/read_choice.h"
@@ -193,9 +194,10 @@ void ReplicaServer::Flush(net::Session& s,
 
 cluster::Result<std::optional<std::string>> ReplicaServer::Put(
     net::Session* s, const std::string& storage_key, std::string_view record) {
-  if (!cluster::ParseRecord(record).ok()) {
-    return cluster::Status::InvalidArgument("malformed record");
-  }
+  auto view = cluster::ParseRecord(record);
+  if (!view.ok()) return cluster::Status::InvalidArgument("malformed record");
+  cluster::Status in_time = CheckClock(view->version);
+  if (!in_time.ok()) return in_time;
   // Token 0 is nobody's: a write without a client (anti-entropy) is not
   // acknowledged.
   uint64_t token = s ? next_token_++ : 0;
@@ -225,6 +227,25 @@ cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
   if (prev.value()) before = cluster::ParseRecord(*prev.value())->version;
   if (!before || *before < after) trees_.Update(key, before, after);
   return cluster::Status::OK();
+}
+
+cluster::Status ReplicaServer::CheckClock(const cluster::Version& version) {
+  const uint64_t ahead = cluster::AheadBy(version, net::WallMs());
+  if (ahead <= static_cast<uint64_t>(config_.max_clock_offset_ms)) {
+    return cluster::Status::OK();
+  }
+  ++clock_refusals_;
+  std::string message = "version " + cluster::VersionToString(version) +
+                        " is " + std::to_string(ahead) + " ms ahead of " +
+                        self_->id + "'s clock (max-clock-offset-ms " +
+                        std::to_string(config_.max_clock_offset_ms) + ")";
+  // One line a second at most: a clock that runs ahead stamps every write.
+  if (clock_refusals_ == 1 || loop_.now_ms() >= next_clock_log_ms_) {
+    next_clock_log_ms_ = loop_.now_ms() + 1000;
+    net::Log("refused a write: %s (%llu refused so far)", message.c_str(),
+             static_cast<unsigned long long>(clock_refusals_));
+  }
+  return cluster::Status::InvalidArgument(std::move(message));
 }
 
 void ReplicaServer::ReplyError(net::Session& s, const cluster::Status& status) {

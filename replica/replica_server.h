@@ -62,6 +62,10 @@ class ReplicaServer : public net::RequestHandler {
   // Put() for our own data, keeping the Merkle trees in step.
   cluster::Status PutData(net::Session* s, std::string_view key,
                           std::string_view record);
+  // OK unless `version` is further ahead of this replica's clock than
+  // max-clock-offset-ms; then the error says by how much, and it is counted
+  // and logged.
+  cluster::Status CheckClock(const cluster::Version& version);
   void ReplyError(net::Session& s, const cluster::Status& status);
   // Our own record for `key`, or, if we are not one of its home replicas,
   // the newest of it and the hints we hold for its homes (read_choice.h).
@@ -103,6 +107,8 @@ class ReplicaServer : public net::RequestHandler {
   uint64_t start_ms_;
   uint64_t commands_processed_ = 0;
   uint64_t reads_ = 0;
+  uint64_t clock_refusals_ = 0;    // writes refused by CheckClock
+  uint64_t next_clock_log_ms_ = 0;  // CheckClock logs again from then
 };
 
 }  // namespace leaderless::replica

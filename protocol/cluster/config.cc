@@ -43,6 +43,9 @@ using Args = std::vector<std::string>;
 constexpr size_t kMaxIncludeDepth = 16;
 constexpr int64_t kIntMax = std::numeric_limits<int>::max();
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+// A day: an offset beyond it is not a clock to trust, and keeping it small
+// keeps every sum of a wall time and the offset far from overflow.
+constexpr int64_t kMaxClockOffsetMs = 24LL * 3600 * 1000;
 
 Status Invalid(std::string message) {
   return Status::InvalidArgument(std::move(message));
@@ -396,6 +399,10 @@ const Directive kDirectives[] = {
     {"anti-entropy-rate", 1, 1, "<records per second>",
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kIntMax, c.anti_entropy_rate);
+     }},
+    {"max-clock-offset-ms", 1, 1, "<milliseconds>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kMaxClockOffsetMs, c.max_clock_offset_ms);
      }},
     {"gc-grace-ms", 1, 1, "<milliseconds>",
      [](const Args& a, Config& c) {

@@ -31,6 +31,11 @@ struct Config {
   int read_quorum = 2;                   // read-quorum (R)
   int write_quorum = 2;                  // write-quorum (W)
   int tokens_per_replica = 128;          // tokens-per-replica (vnodes)
+  // max-clock-offset-ms: how far ahead of a process's own wall clock a
+  // version may be. Replicas refuse to store a version further ahead, and
+  // proxies do not move their clocks to one, so one clock running ahead
+  // cannot drag every other process's versions (and purges) along.
+  int64_t max_clock_offset_ms = 500;
 
   // Proxy.
   std::string bind = "127.0.0.1";  // bind

@@ -58,12 +58,18 @@ Version HybridClock::Now(uint64_t wall_ms) {
   return Version{wall_ms_, logical_, node_};
 }
 
-void HybridClock::Observe(const Version& seen) {
+uint64_t AheadBy(const Version& v, uint64_t wall_ms) {
+  return v.wall_ms > wall_ms ? v.wall_ms - wall_ms : 0;
+}
+
+bool HybridClock::Observe(const Version& seen, uint64_t wall_ms) {
+  if (AheadBy(seen, wall_ms) > max_offset_ms_) return false;
   if (seen.wall_ms > wall_ms_ ||
       (seen.wall_ms == wall_ms_ && seen.logical > logical_)) {
     wall_ms_ = seen.wall_ms;
     logical_ = seen.logical;
   }
+  return true;
 }
 
 }  // namespace leaderless::cluster

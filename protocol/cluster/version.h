@@ -28,23 +28,37 @@ Version DecodeVersion(std::string_view in);
 // "1732600000123.4.1" for logs and INFO.
 std::string VersionToString(const Version& v);
 
+// How far `v`'s wall time is ahead of the wall clock reading `wall_ms`, in
+// milliseconds; 0 when it is not ahead.
+uint64_t AheadBy(const Version& v, uint64_t wall_ms);
+
 // A hybrid logical clock (Kulkarni et al.): readings never go backwards,
 // stay close to the wall clock, and move past every version observed, so a
 // write that follows a read through the same proxy is always newer than what
 // was read. Time is passed in; the clock reads none itself.
+//
+// It never follows a version more than `max_offset_ms` ahead of the wall
+// clock: such a version comes from a clock that runs ahead, and following
+// it would carry every later version (and the purges that go by versions'
+// times) ahead with it. So the clock stays within `max_offset_ms` of the
+// largest wall reading it was given, and cannot wrap.
 class HybridClock {
  public:
-  explicit HybridClock(uint32_t node) : node_(node) {}
+  HybridClock(uint32_t node, uint64_t max_offset_ms)
+      : node_(node), max_offset_ms_(max_offset_ms) {}
 
-  // A new version, greater than every earlier reading and observed version.
+  // A new version, greater than every earlier reading and adopted version.
   Version Now(uint64_t wall_ms);
-  // Moves the clock past `seen` (a version from a replica's reply).
-  void Observe(const Version& seen);
+  // Moves the clock past `seen` (a version from a replica's reply), unless
+  // `seen` is more than max_offset_ms ahead of `wall_ms`: then returns false
+  // and changes nothing.
+  bool Observe(const Version& seen, uint64_t wall_ms);
 
  private:
   uint64_t wall_ms_ = 0;
   uint32_t logical_ = 0;
   uint32_t node_;
+  uint64_t max_offset_ms_;
 };
 
 }  // namespace leaderless::cluster

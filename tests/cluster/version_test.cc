@@ -27,7 +27,7 @@ TEST(VersionTest, EncodingPreservesOrderAsBytes) {
 }
 
 TEST(HybridClockTest, NeverGoesBackwards) {
-  HybridClock clock(1);
+  HybridClock clock(1, 500);
   Version a = clock.Now(1000);
   Version b = clock.Now(1000);  // same millisecond
   Version c = clock.Now(900);   // wall clock stepped back
@@ -40,21 +40,43 @@ TEST(HybridClockTest, NeverGoesBackwards) {
 }
 
 TEST(HybridClockTest, MovesPastObservedVersions) {
-  HybridClock clock(1);
-  Version seen{5000, 3, 9};  // from a proxy whose clock runs ahead
-  clock.Observe(seen);
+  HybridClock clock(1, 500);
+  Version seen{1400, 3, 9};  // from a proxy whose clock runs ahead
+  EXPECT_TRUE(clock.Observe(seen, 1000));
   Version next = clock.Now(1000);
   EXPECT_LT(seen, next);
   EXPECT_EQ(next.node, 1u);
 }
 
 TEST(HybridClockTest, ObservingAnOlderVersionChangesNothing) {
-  HybridClock clock(2);
+  HybridClock clock(2, 500);
   Version a = clock.Now(1000);
-  clock.Observe(Version{10, 0, 0});
+  EXPECT_TRUE(clock.Observe(Version{10, 0, 0}, 1000));
   Version b = clock.Now(1000);
   EXPECT_EQ(b.wall_ms, a.wall_ms);
   EXPECT_EQ(b.logical, a.logical + 1);
+}
+
+TEST(HybridClockTest, DoesNotFollowAVersionTooFarAhead) {
+  HybridClock clock(1, 500);
+  EXPECT_TRUE(clock.Observe(Version{1500, 0, 9}, 1000));  // exactly 500 ahead
+  EXPECT_FALSE(clock.Observe(Version{1501, 0, 9}, 1000));
+  EXPECT_EQ(clock.Now(1000), (Version{1500, 1, 1}));
+}
+
+TEST(HybridClockTest, AVersionAtTheTopOfTheRangeCannotMakeItWrap) {
+  HybridClock clock(1, 500);
+  EXPECT_FALSE(clock.Observe(Version{~0ULL, ~0U, ~0U}, 1000));
+  Version next = clock.Now(1000);
+  EXPECT_EQ(next.wall_ms, 1000u);
+  EXPECT_LT((Version{999, 0, 0}), next);
+}
+
+TEST(VersionTest, AheadByIsZeroForVersionsBehind) {
+  EXPECT_EQ(AheadBy(Version{900, 5, 1}, 1000), 0u);
+  EXPECT_EQ(AheadBy(Version{1000, 5, 1}, 1000), 0u);
+  EXPECT_EQ(AheadBy(Version{1250, 0, 1}, 1000), 250u);
+  EXPECT_EQ(AheadBy(Version{~0ULL, 0, 1}, 0), ~0ULL);
 }
 
 }  // namespace
