@@ -10,7 +10,7 @@
 
 #include "protocol/net/server.h"
 #include "proxy/command_set.h"
-#include "proxy/key_locks.h"
+#include "proxy/later_reply.h"
 
 namespace leaderless::proxy {
 
@@ -27,27 +27,14 @@ struct MultiState {
   bool aborted = false;
 };
 
-// Where a reply goes that is not written to the connection directly: that
-// of a command EXEC runs, or of a request held behind an EXEC
-// (transaction.cc).
-class ReplySink {
- public:
-  virtual ~ReplySink() = default;
-  // The reply of the transaction's command number `index` (0 for a held
-  // request).
-  virtual void Fill(size_t index, std::string&& reply) = 0;
-};
-
 // Set while EXEC runs one of its client's queued commands, or a request
 // held behind an EXEC runs (transaction.cc), for the duration of the
 // command function: ReplyNow() writes to `now`, ProxyServer::Later() sends
-// to `later`, and commands on keys run under the transaction's `keys`, if
-// set, instead of taking their own turns.
+// to `later`.
 struct ExecStep {
   std::string now{};
   std::shared_ptr<ReplySink> later{};
   size_t index = 0;
-  std::shared_ptr<KeyLocks::Leases> keys{};
 };
 
 // A request that came while its client's EXEC was running, run once the
@@ -77,6 +64,10 @@ struct ClientState : public net::SessionState {
   bool exec_running = false;        // an EXEC has not answered yet
   bool draining = false;            // `held` is being run
   std::deque<HeldRequest> held;     // in arrival order
+
+  // Whether its requests go through the transaction layer: inside MULTI, or
+  // while an EXEC runs or the requests held behind it do.
+  bool InTransaction() const { return multi || exec_running || draining; }
 };
 
 // Redis's rule for client names and library attributes: only the printable

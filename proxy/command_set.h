@@ -15,10 +15,29 @@
 namespace leaderless::proxy {
 
 class ProxyServer;
+struct KeyCall;
 using Argv = std::span<const std::string_view>;
 using CommandFn = void (*)(ProxyServer& proxy, net::Session& session,
                            Argv argv);
-using CommandTable = resp::CommandTable<CommandFn>;
+// A command on keys, run once its keys' turn came (key_command.h).
+using KeyCommandFn = void (*)(KeyCall& call);
+
+// What runs a command: `run`, or for a command on keys `on_keys`, which
+// the server (or EXEC, under the transaction's keys) runs with the context
+// it gives, over the keys the command's CommandMeta names.
+struct CommandHandler {
+  // Implicit: most commands are a plain CommandFn.
+  CommandHandler(CommandFn fn) : run(fn) {}  // NOLINT(runtime/explicit)
+  static CommandHandler OnKeys(KeyCommandFn fn) {
+    CommandHandler handler(nullptr);
+    handler.on_keys = fn;
+    return handler;
+  }
+
+  CommandFn run;
+  KeyCommandFn on_keys = nullptr;
+};
+using CommandTable = resp::CommandTable<CommandHandler>;
 
 // Where the reply to the request being handled goes: session.Reply(), or
 // the transaction's slot while EXEC runs the command (client_state.h).
@@ -53,8 +72,9 @@ struct Subcommand {
 // The command or subcommand a request names.
 struct ResolvedCommand {
   std::string_view name;  // views a name owned by the CommandSet
-  CommandFn handler;
+  CommandFn handler;      // null for a command on keys
   const resp::CommandMeta* meta;
+  KeyCommandFn on_keys = nullptr;  // set for a command on keys
 };
 
 // Every command the proxy answers: Redis's table of commands plus the

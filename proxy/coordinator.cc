@@ -19,6 +19,7 @@
 #include "proxy/coordinator.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
@@ -26,6 +27,20 @@
 #include "protocol/resp/reply_writer.h"
 
 namespace leaderless::proxy {
+namespace {
+
+// Takes a replica's answer to an ask op into `replies` (until the op has
+// replied); false if it failed.
+bool TakeAskReply(bool replied, std::vector<net::PeerReply>& replies,
+                  net::PeerReply* reply) {
+  if (reply == nullptr || reply->type == net::PeerReply::Type::kError) {
+    return false;
+  }
+  if (!replied) replies.push_back(std::move(*reply));
+  return true;
+}
+
+}  // namespace
 
 std::string QuorumResult::Error() const {
   std::string n = std::to_string(successes) + " of " + std::to_string(needed);
@@ -212,54 +227,44 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   Op& op = *it->second;
   const auto replica = static_cast<uint16_t>(peer);
   std::erase(op.waiting, replica);
-  using Type = net::PeerReply::Type;
-  if (op.ask) {
-    if (reply != nullptr && reply->type != Type::kError) {
-      op.tracker.AddSuccess();
-      if (!op.replied) op.replies.push_back(std::move(*reply));
-    } else {
-      op.tracker.AddFailure();
-    }
-    Settle(op_id, op);
-    return;
+  if (!(op.ask ? TakeAskReply(op.replied, op.replies, reply)
+               : TakeRecord(op, replica, reply))) {
+    op.tracker.AddFailure();
+  } else {
+    op.tracker.AddSuccess();
+    // A read already answered: an older late answer still gets repaired.
+    if (op.replied && !op.is_write && !op.ask) (void)Repair(op);
   }
-  Answer answer{
+  Settle(op_id, op);
+}
+
+bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
+  using Type = net::PeerReply::Type;
+  if (reply == nullptr ||
+      (reply->type != Type::kNil && reply->type != Type::kBulk)) {
+    return false;
+  }
+  ReadAnswer answer{
       replica,
       std::find(op.homes.begin(), op.homes.end(), replica) != op.homes.end(),
       {},
       {}};
-  bool ok = reply != nullptr &&
-            (reply->type == Type::kNil || reply->type == Type::kBulk);
-  if (ok && reply->type == Type::kBulk) {
+  if (reply->type == Type::kBulk) {
     auto view = cluster::ParseRecord(reply->str);
-    ok = view.ok();
-    if (ok) {
-      answer.version = view->version;
-      (void)clock_.Observe(view->version, WallMs());
-      (void)op.newest.Offer(std::move(reply->str));
-    }
+    if (!view.ok()) return false;
+    answer.version = view->version;
+    (void)clock_.Observe(view->version, WallMs());
+    (void)op.newest.Offer(std::move(reply->str));
   }
-  if (!ok) {
-    op.tracker.AddFailure();
-  } else {
-    op.tracker.AddSuccess();
-    if (!op.is_write) op.answers.push_back(answer);
-    // A read already answered: an older late answer still gets repaired.
-    if (op.replied && !op.is_write) {
-      std::vector<uint16_t> stale = TakeStale(op);
-      if (!stale.empty()) {
-        SendRepair(op, op.newest.encoded(), stale, 0, nullptr);
-      }
-    }
-  }
-  Settle(op_id, op);
+  if (!op.is_write) op.answers.push_back(answer);
+  return true;
 }
 
 void Coordinator::Settle(uint64_t op_id, Op& op) {
   if (!op.replied) {
     switch (op.tracker.outcome()) {
       case cluster::QuorumTracker::Outcome::kReached:
-        if (op.is_write || op.ask || !op.client || !RepairBeforeReply(op)) {
+        if (op.is_write || op.ask || !op.client || !Repair(op)) {
           Finish(op, QuorumResult::Outcome::kOk);
         }
         break;
@@ -300,60 +305,35 @@ void Coordinator::Finish(Op& op, QuorumResult::Outcome outcome) {
   done(ResultOf(op, outcome));
 }
 
-bool Coordinator::RepairBeforeReply(Op& op) {
-  std::vector<uint16_t> stale = TakeStale(op);
-  if (stale.empty()) return false;
-  const std::string newest = op.newest.encoded();
-  // Blocking: the reply waits until R replicas hold the newest version, so
-  // a later quorum read cannot return an older one. If the repair cannot
-  // get there in time, the read fails rather than break that promise.
-  int needed =
-      config_.read_repair == cluster::ReadRepair::kBlocking
-          ? std::min<int>(static_cast<int>(stale.size()),
-                          std::max(0, config_.read_quorum - Holders(op)))
-          : 0;
-  if (needed == 0) {
-    SendRepair(op, newest, stale, 0, nullptr);
+bool Coordinator::Repair(Op& op) {
+  std::optional<cluster::Version> newest;
+  if (!op.newest.empty()) newest = op.newest.version();
+  RepairDecision decision =
+      DecideRepair(op.answers, newest,
+                   {config_.read_repair, config_.read_quorum}, op.replied);
+  if (decision.stale.empty()) return false;
+  const std::string record = op.newest.encoded();
+  if (decision.wait_for == 0) {
+    SendRepair(op, record, decision.stale, 0, nullptr);
     return false;
   }
+  // Blocking: if the repair cannot get there in time, the read fails rather
+  // than break the promise that R replicas hold what it returns.
   op.replied = true;
   DoneFn done = std::move(op.done);
   auto reply =
       std::make_shared<QuorumResult>(ResultOf(op, QuorumResult::Outcome::kOk));
-  int holders = Holders(op);
-  SendRepair(op, newest, stale, needed,
-             [done, reply, holders](QuorumResult&& repair) mutable {
-               if (!repair.ok()) {
-                 reply->outcome = QuorumResult::Outcome::kNoQuorum;
-                 reply->successes = holders + repair.successes;
-                 reply->record.clear();
-               }
-               done(std::move(*reply));
-             });
+  SendRepair(
+      op, record, decision.stale, decision.wait_for,
+      [done, reply, holders = decision.holders](QuorumResult&& repair) mutable {
+        if (!repair.ok()) {
+          reply->outcome = QuorumResult::Outcome::kNoQuorum;
+          reply->successes = holders + repair.successes;
+          reply->record.clear();
+        }
+        done(std::move(*reply));
+      });
   return true;
-}
-
-int Coordinator::Holders(const Op& op) const {
-  int holders = 0;
-  for (const Answer& a : op.answers) {
-    holders += !op.newest.empty() && a.version == op.newest.version();
-  }
-  return holders;
-}
-
-std::vector<uint16_t> Coordinator::TakeStale(Op& op) {
-  std::vector<uint16_t> stale;
-  if (config_.read_repair == cluster::ReadRepair::kOff || op.newest.empty()) {
-    return stale;
-  }
-  const cluster::Version& newest = op.newest.version();
-  for (Answer& a : op.answers) {
-    if (a.home && std::max(a.version, a.repaired_to) < newest) {
-      stale.push_back(a.replica);
-      a.repaired_to = newest;
-    }
-  }
-  return stale;
 }
 
 void Coordinator::SendRepair(const Op& op, std::string_view record,

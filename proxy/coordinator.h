@@ -18,6 +18,7 @@
 #include "protocol/net/deadline_queue.h"
 #include "protocol/net/loop.h"
 #include "protocol/net/peer_link.h"
+#include "proxy/read_repair.h"
 
 namespace leaderless::proxy {
 
@@ -125,12 +126,6 @@ class Coordinator : public net::PeerLink::Listener {
   void OnPeerState(int peer, bool connected) override;
 
  private:
-  struct Answer {
-    uint16_t replica;
-    bool home;                     // a home of the key, not a stand-in
-    cluster::Version version;      // zero: it held nothing
-    cluster::Version repaired_to;  // newest version sent to it by repair
-  };
   struct Op {
     // `sent` requests of which `needed` must succeed.
     Op(bool is_write, bool client, int sent, int needed, DoneFn done)
@@ -151,8 +146,8 @@ class Coordinator : public net::PeerLink::Listener {
     std::vector<uint16_t> homes;  // reads: the key's home replicas
     uint64_t deadline_ms = 0;
     bool replied = false;
-    std::vector<uint16_t> waiting;  // replicas whose reply has not come back
-    std::vector<Answer> answers;    // reads: who answered what
+    std::vector<uint16_t> waiting;    // replicas whose reply has not come back
+    std::vector<ReadAnswer> answers;  // reads: who answered what
     cluster::NewestRecord newest;
     std::vector<net::PeerReply> replies;  // ask ops
   };
@@ -171,15 +166,13 @@ class Coordinator : public net::PeerLink::Listener {
   void Settle(uint64_t op_id, Op& op);
   void Finish(Op& op, QuorumResult::Outcome outcome);
   QuorumResult ResultOf(Op& op, QuorumResult::Outcome outcome);
-  // Read repair once a read reached R: true if the reply now waits for it.
-  bool RepairBeforeReply(Op& op);
-  // The answered home replicas of a read that hold an older record than
-  // the newest (and were not repaired to it yet); marks them repaired.
-  // Stand-ins are left alone: what they hold for a key is a hint, and a
-  // plain write would make it their own data, out of handoff's reach.
-  std::vector<uint16_t> TakeStale(Op& op);
-  // How many answers of a read hold its newest version.
-  int Holders(const Op& op) const;
+  // Takes a replica's answer to a read or write of a record (the record it
+  // held, or nil) into `op`; false if it failed.
+  bool TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply);
+  // Read repair of `op`'s stale answers (read_repair.h), once the read
+  // reached R or for an answer after its reply: true if the reply now waits
+  // for the repair.
+  bool Repair(Op& op);
   // Writes `record` (the read's newest) under the read's key to `stale`, as
   // a background op that needs `needed` acks; `done` (may be empty) runs
   // when it finishes, by the read's deadline.

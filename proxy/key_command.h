@@ -7,8 +7,10 @@
 
 #include "protocol/resp/command_table.h"
 #include "protocol/resp/reply_writer.h"
+#include "proxy/command_set.h"
+#include "proxy/coordinator.h"
 #include "proxy/key_locks.h"
-#include "proxy/proxy_server.h"
+#include "proxy/later_reply.h"
 
 namespace leaderless::proxy {
 
@@ -35,18 +37,32 @@ std::vector<Key> KeysOf(Argv argv, KeyRange range) {
   return keys;
 }
 
-// The proxy's key turns, shared by every command on keys.
-KeyLocks& ProxyKeyLocks();
+// The keys a command's COMMAND metadata names (AddKeyCommand() sets it).
+inline KeyRange KeyRangeOf(const resp::CommandMeta& meta) {
+  return {meta.first_key, meta.last_key, meta.key_step};
+}
 
-// Whether the proxy is stopping: a command granted its keys then must not
-// start ops on the closed coordinator.
-bool ProxyStopping(ProxyServer& proxy);
+// What a command on keys runs with. The server owns the coordinator, the
+// key turns and the stopping flag; the reply slot and the held keys are the
+// request's.
+struct KeyContext {
+  Coordinator& coordinator;
+  KeyLocks& locks;
+  // Set once the proxy stops: Coordinator::Close() drops the callbacks of
+  // the ops in flight, releasing their keys, and the commands granted them
+  // then must not start ops on the closed coordinator.
+  const bool& stopping;
+  // Its place in the client's reply order, taken when the request arrived.
+  LaterReply reply;
+  // Inside EXEC: the transaction's keys, held for its whole run. Its
+  // commands run under them: waiting for a turn would wait for itself.
+  std::shared_ptr<KeyLocks::Leases> held;
+};
 
 // A command on keys, running once its keys' turn came (key_locks.h).
 struct KeyCall {
-  ProxyServer& proxy;
-  // Its place in the client's reply order, taken when the request arrived.
-  LaterReply reply;
+  Coordinator& coordinator;
+  LaterReply reply;  // KeyContext::reply
   // Valid until the command function returns: later steps copy what they
   // need.
   Argv argv;
@@ -56,25 +72,21 @@ struct KeyCall {
   // return, their requests sent.
   std::shared_ptr<KeyLocks::Leases> hold;
 };
-using KeyCommandFn = void (*)(KeyCall& call);
 
-// Runs `fn` once every key `keys` names in `argv` is free, at once if they
-// are. A command that has to wait gets a copy of its arguments.
-void RunKeyCommand(ProxyServer& proxy, net::Session& session, Argv argv,
-                   KeyRange keys, KeyCommandFn fn);
+// Runs `fn` under `context.held` if set, else once every key `keys` names
+// in `argv` is free, at once if they are. A command that has to wait gets a
+// copy of its arguments, and does not run if the proxy stopped meanwhile.
+void RunKeyCommand(KeyContext context, Argv argv, KeyRange keys,
+                   KeyCommandFn fn);
 
-template <KeyCommandFn F, KeyRange K>
-void KeyCommand(ProxyServer& proxy, net::Session& session, Argv argv) {
-  RunKeyCommand(proxy, session, argv, K, F);
-}
-
-// Adds command `name` to `table`, run by F over the keys K, with the flags
-// and ACL categories Redis 7's COMMAND reports for it.
+// Adds command `name` to `table`, run by F over the keys K (its COMMAND
+// key positions), with the flags and ACL categories Redis 7's COMMAND
+// reports for it.
 template <KeyCommandFn F, KeyRange K = kFirstKey>
 void AddKeyCommand(CommandTable& table, std::string name, int arity,
                    std::vector<std::string> flags,
                    std::vector<std::string> categories) {
-  table.Add(std::move(name), arity, &KeyCommand<F, K>,
+  table.Add(std::move(name), arity, CommandHandler::OnKeys(F),
             resp::CommandMeta{std::move(flags), K.first, K.last, K.step,
                               std::move(categories)});
 }

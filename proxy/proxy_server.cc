@@ -4,12 +4,6 @@
 
 namespace leaderless::proxy {
 
-void LaterReply::Error(std::string_view message) const {
-  std::string out;
-  resp::ReplyWriter(&out, protocol_).Error(message);
-  Send(std::move(out));
-}
-
 ProxyServer::ProxyServer(const cluster::Config& config, net::Loop& loop)
     : config_(config),
       loop_(loop),
@@ -48,6 +42,7 @@ cluster::Status ProxyServer::Start() {
 }
 
 void ProxyServer::Stop() {
+  stopping_ = true;
   if (server_) server_->Close();
   coordinator_.Close();
 }
@@ -55,31 +50,47 @@ void ProxyServer::Stop() {
 void ProxyServer::OnRequest(net::Session& session, Argv argv) {
   ClientState& client = Client(session);
   client.last_active_ms = now_ms();
-  if (HoldBehindExec(*this, session, client, argv)) return;
-  RunRequest(session, client, argv);
+  // The one check a request outside MULTI and EXEC passes.
+  if (client.InTransaction()) {
+    return TransactionRequest(*this, session, client, argv);
+  }
+  ResolvedCommand command;
+  if (Admit(session, client, argv, &command)) Dispatch(session, command, argv);
 }
 
 // Redis's order: unknown command and arity errors first, then the
-// authentication gate (only commands flagged no_auth pass it), then, inside
-// MULTI, the queue, else the command. Rejected requests do not count as
-// processed commands.
-void ProxyServer::RunRequest(net::Session& session, ClientState& client,
-                             Argv argv) {
-  ResolvedCommand command;
+// authentication gate (only commands flagged no_auth pass it). Rejected
+// requests do not count as processed commands.
+bool ProxyServer::Admit(net::Session& session, ClientState& client, Argv argv,
+                        ResolvedCommand* command) {
   std::string error;
-  if (!commands_.Resolve(argv, &command, &error)) {
+  if (!commands_.Resolve(argv, command, &error)) {
     client.last_command = "NULL";
-    return RefuseCommand(session, client, argv, error);
+    RefuseCommand(session, client, argv, error);
+    return false;
   }
-  client.last_command = command.name;
-  if (!client.authenticated && !HasFlag(*command.meta, "no_auth")) {
-    return RefuseCommand(session, client, argv,
-                         "NOAUTH Authentication required.");
+  client.last_command = command->name;
+  if (!client.authenticated && !HasFlag(*command->meta, "no_auth")) {
+    RefuseCommand(session, client, argv, "NOAUTH Authentication required.");
+    return false;
   }
   ++commands_processed_;
   ops_.Count(now_ms());
-  if (QueueInTransaction(session, client, command, argv)) return;
-  command.handler(*this, session, argv);
+  return true;
+}
+
+void ProxyServer::Dispatch(net::Session& session,
+                           const ResolvedCommand& command, Argv argv) {
+  if (!command.on_keys) return command.handler(*this, session, argv);
+  RunOnKeys(command, argv, LaterReply(server_, session));
+}
+
+void ProxyServer::RunOnKeys(const ResolvedCommand& command, Argv argv,
+                            LaterReply reply,
+                            std::shared_ptr<KeyLocks::Leases> held) {
+  RunKeyCommand(
+      {coordinator_, key_locks_, stopping_, std::move(reply), std::move(held)},
+      argv, KeyRangeOf(*command.meta), command.on_keys);
 }
 
 void ProxyServer::OnSessionClosed(net::Session& session) {

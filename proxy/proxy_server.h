@@ -15,6 +15,9 @@
 #include "proxy/client_state.h"
 #include "proxy/command_set.h"
 #include "proxy/coordinator.h"
+#include "proxy/key_command.h"
+#include "proxy/key_locks.h"
+#include "proxy/later_reply.h"
 #include "proxy/ops_meter.h"
 
 namespace leaderless::proxy {
@@ -23,34 +26,6 @@ namespace leaderless::proxy {
 // redis_version): the release whose replies it reproduces. Clients pick
 // features by it, so it must not claim more than the proxy does.
 inline constexpr char kRedisVersion[] = "7.0.15";
-
-// A reply the command will write later, once its quorum ops are done. Holds
-// no pointer to the session, which may close meanwhile.
-class LaterReply {
- public:
-  LaterReply(net::Server* server, net::Session& session)
-      : server_(server),
-        slot_(session.Defer()),
-        protocol_(session.protocol()) {}
-  // The reply of command `index` of a transaction EXEC runs.
-  LaterReply(std::shared_ptr<ReplySink> sink, size_t index, int protocol)
-      : protocol_(protocol), sink_(std::move(sink)), index_(index) {}
-
-  int protocol() const { return protocol_; }
-  // Sends `reply`, a complete RESP reply.
-  void Send(std::string&& reply) const {
-    if (sink_) return sink_->Fill(index_, std::move(reply));
-    server_->Complete(slot_, std::move(reply));
-  }
-  void Error(std::string_view message) const;
-
- private:
-  net::Server* server_ = nullptr;
-  net::ReplySlot slot_;
-  int protocol_;
-  std::shared_ptr<ReplySink> sink_;  // set inside EXEC
-  size_t index_ = 0;
-};
 
 // The proxy's request handler: resolves the command (unknown commands,
 // unknown subcommands and arity errors are answered there), applies the
@@ -63,13 +38,27 @@ class ProxyServer : public net::RequestHandler {
   cluster::Status Start();
   void Stop();
 
+  // Runs a request; that of a client inside MULTI or with an EXEC running
+  // goes through the transaction layer (transaction.h).
   void OnRequest(net::Session& session, Argv argv) override;
-  // Runs a request of `client`, the state of `session`; OnRequest() minus
-  // the wait behind a running EXEC (transaction.h).
-  void RunRequest(net::Session& session, ClientState& client, Argv argv);
+  // Resolves `argv` into `*command` and applies the authentication gate.
+  // False if it was refused, and answered so.
+  bool Admit(net::Session& session, ClientState& client, Argv argv,
+             ResolvedCommand* command);
+  // Runs `command`, admitted, outside any transaction.
+  void Dispatch(net::Session& session, const ResolvedCommand& command,
+                Argv argv);
+  // Runs `command`, an admitted command on keys, answering to `reply`, under
+  // `held` if set (EXEC's keys), else once its keys' turn comes.
+  void RunOnKeys(const ResolvedCommand& command, Argv argv, LaterReply reply,
+                 std::shared_ptr<KeyLocks::Leases> held = nullptr);
   void OnSessionClosed(net::Session& session) override;
 
   Coordinator& coordinator() { return coordinator_; }
+  // The turns of every key this proxy's commands touch.
+  KeyLocks& key_locks() { return key_locks_; }
+  // Whether Stop() was called: no command may start ops then.
+  bool stopping() const { return stopping_; }
   net::Server* server() { return server_; }
   const cluster::Config& config() const { return config_; }
   const CommandSet& commands() const { return commands_; }
@@ -78,7 +67,7 @@ class ProxyServer : public net::RequestHandler {
   uint64_t commands_processed() const { return commands_processed_; }
   uint64_t ops_per_sec() const { return ops_.PerSecond(now_ms()); }
   // The reply slot of the request being handled (inside EXEC, of the
-  // queued command being run).
+  // queued command being run). Commands on keys get theirs in KeyCall.
   LaterReply Later(net::Session& session) {
     if (const ExecStep* step = Client(session).exec) {
       return LaterReply(step->later, step->index, session.protocol());
@@ -104,7 +93,11 @@ class ProxyServer : public net::RequestHandler {
 
   const cluster::Config& config_;
   net::Loop& loop_;
+  // Before coordinator_: the callbacks of its ops hold leases, which must
+  // not outlive the KeyLocks.
+  KeyLocks key_locks_;
   Coordinator coordinator_;
+  bool stopping_ = false;
   net::Server* server_ = nullptr;  // frees itself after Close()
   CommandSet commands_;
   std::map<uint64_t, net::Session*> clients_;

@@ -32,7 +32,7 @@ cluster::Record Tombstone() {
 }
 
 void ReadKey(KeyCall& call, std::string_view key, ReadFn read) {
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   c.Read(key, [&c, reply = call.reply,
                read = std::move(read)](QuorumResult&& result) {
     if (!result.ok()) return reply.Error(result.Error());
@@ -45,7 +45,7 @@ void ReadKey(KeyCall& call, std::string_view key, ReadFn read) {
 }
 
 void WriteKey(KeyCall& call, std::string_view key, cluster::Record record) {
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   record.version = c.NextVersion();
   c.Write(key, record, [reply = call.reply](QuorumResult&& result) {
     if (!result.ok()) return reply.Error(result.Error());
@@ -54,7 +54,7 @@ void WriteKey(KeyCall& call, std::string_view key, cluster::Record record) {
 }
 
 void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify) {
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   c.Read(key, [&c, reply = call.reply, hold = call.hold, key = std::string(key),
                modify = std::move(modify)](QuorumResult&& read) {
     if (!read.ok()) return reply.Error(read.Error());
@@ -76,7 +76,7 @@ void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify) {
 }
 
 void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   auto owned = std::make_shared<OwnedArgv>(keys);
   Gather(
       keys.size(),

@@ -10,7 +10,7 @@
 //
 // Holding every key for the whole run keeps the proxy's other clients off
 // them until the transaction is done. The transaction's own commands run
-// under those turns (RunKeyCommand sees ExecStep::keys) rather than queue
+// under those turns (EXEC hands them to its key commands) rather than queue
 // behind their own transaction, which would never end. Running them one by
 // one keeps Redis's order: each sees the writes of those before it. That
 // is all a transaction gives: another proxy may write the keys meanwhile,
@@ -56,6 +56,49 @@ class SlotSink : public ReplySink {
   const LaterReply reply_;
 };
 
+// Calls `run()` with the replies of the request it runs going to `index`
+// of `sink` rather than to the connection (see ExecStep); a reply written
+// at once is filled in when `run` returns.
+template <typename RunFn>
+void Redirected(ClientState& client, const std::shared_ptr<ReplySink>& sink,
+                size_t index, RunFn&& run) {
+  ExecStep step{.later = sink, .index = index};
+  ExecStep* outer = std::exchange(client.exec, &step);
+  run();
+  client.exec = outer;
+  if (!step.now.empty()) sink->Fill(index, std::move(step.now));
+}
+
+// Runs `command`, admitted, where its reply may be redirected: a command on
+// keys answers to ProxyServer::Later() and runs under `keys` if set.
+void RunAdmitted(ProxyServer& proxy, net::Session& session,
+                 const ResolvedCommand& command, Argv argv,
+                 std::shared_ptr<KeyLocks::Leases> keys = nullptr) {
+  if (!command.on_keys) return command.handler(proxy, session, argv);
+  proxy.RunOnKeys(command, argv, proxy.Later(session), std::move(keys));
+}
+
+// Inside MULTI: copies the command into the client's queue, answers
+// +QUEUED and returns true. False when the command runs now: outside MULTI,
+// and for the commands Redis runs inside it.
+bool QueueInTransaction(net::Session& session, ClientState& client,
+                        const ResolvedCommand& command, Argv argv) {
+  if (!client.multi || RunsInsideMulti(command.name)) return false;
+  client.multi->queued.push_back(
+      {command, std::vector<std::string>(argv.begin(), argv.end())});
+  ReplyNow(session).SimpleString("QUEUED");
+  return true;
+}
+
+// A request that is not held: admitted, then queued inside MULTI or run.
+void AdmitAndRun(ProxyServer& proxy, net::Session& session, ClientState& client,
+                 Argv argv) {
+  ResolvedCommand command;
+  if (!proxy.Admit(session, client, argv, &command)) return;
+  if (QueueInTransaction(session, client, command, argv)) return;
+  RunAdmitted(proxy, session, command, argv);
+}
+
 // Runs the requests held while the client's EXEC ran, until one of them is
 // an EXEC that has to wait in turn. Requests arriving meanwhile are held
 // behind them.
@@ -65,11 +108,9 @@ void RunHeld(ProxyServer& proxy, net::Session& session, ClientState& client) {
   while (!client.exec_running && !client.held.empty()) {
     HeldRequest request = std::move(client.held.front());
     client.held.pop_front();
-    ExecStep step{.later = request.reply};
-    ExecStep* outer = std::exchange(client.exec, &step);
-    proxy.RunRequest(session, client, Views(request.argv));
-    client.exec = outer;
-    if (!step.now.empty()) request.reply->Fill(0, std::move(step.now));
+    Redirected(client, request.reply, 0, [&] {
+      AdmitAndRun(proxy, session, client, Views(request.argv));
+    });
     if (ArgIs(request.argv[0], "quit")) {
       // The connection closes after QUIT's reply: the requests after it
       // are not run, and their places are filled with nothing.
@@ -97,11 +138,11 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
     for (const QueuedCommand& q : queued_) {
       const resp::CommandMeta& meta = *q.command.meta;
       if (meta.first_key <= 0) continue;
-      std::vector<std::string> own = KeysOf<std::string>(
-          Views(q.argv), {meta.first_key, meta.last_key, meta.key_step});
+      std::vector<std::string> own =
+          KeysOf<std::string>(Views(q.argv), KeyRangeOf(meta));
       std::move(own.begin(), own.end(), std::back_inserter(keys));
     }
-    ProxyKeyLocks().Acquire(
+    proxy_.key_locks().Acquire(
         std::move(keys), [self = shared_from_this()](KeyLocks::Leases leases) {
           self->keys_ = std::make_shared<KeyLocks::Leases>(std::move(leases));
           self->RunSteps();
@@ -121,7 +162,7 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
     running_ = true;
     while (answered_ == started_ && started_ < queued_.size()) {
       net::Session* session = proxy_.server()->Find(session_id_);
-      if (session == nullptr || ProxyStopping(proxy_)) {
+      if (session == nullptr || proxy_.stopping()) {
         // The client is gone (or the proxy stopping): nobody to answer,
         // and the rest of the transaction is not run.
         running_ = false;
@@ -137,13 +178,9 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
   void RunStep(net::Session& session) {
     const size_t index = started_++;
     const QueuedCommand& q = queued_[index];
-    ClientState& client = proxy_.Client(session);
-    ExecStep step{.later = shared_from_this(), .index = index, .keys = keys_};
-    ExecStep* outer = std::exchange(client.exec, &step);
-    q.command.handler(proxy_, session, Views(q.argv));
-    client.exec = outer;
-    // A reply written with ReplyNow() is complete once the function returns.
-    if (!step.now.empty()) Fill(index, std::move(step.now));
+    Redirected(proxy_.Client(session), shared_from_this(), index, [&] {
+      RunAdmitted(proxy_, session, q.command, Views(q.argv), keys_);
+    });
   }
 
   void Finish() {
@@ -190,23 +227,16 @@ void RefuseCommand(net::Session& session, ClientState& client, Argv argv,
                           std::string(error));
 }
 
-bool QueueInTransaction(net::Session& session, ClientState& client,
-                        const ResolvedCommand& command, Argv argv) {
-  if (!client.multi || RunsInsideMulti(command.name)) return false;
-  client.multi->queued.push_back(
-      {command, std::vector<std::string>(argv.begin(), argv.end())});
-  ReplyNow(session).SimpleString("QUEUED");
-  return true;
-}
-
-bool HoldBehindExec(ProxyServer& proxy, net::Session& session,
-                    ClientState& client, Argv argv) {
-  if (!client.exec_running && !client.draining) return false;
-  // Not proxy.Later(): this request is no step of the running EXEC.
+void TransactionRequest(ProxyServer& proxy, net::Session& session,
+                        ClientState& client, Argv argv) {
+  if (!client.exec_running && !client.draining) {
+    return AdmitAndRun(proxy, session, client, argv);
+  }
+  // Held behind the EXEC. Not proxy.Later(): this request is no step of the
+  // running EXEC.
   client.held.push_back(
       {std::vector<std::string>(argv.begin(), argv.end()),
        std::make_shared<SlotSink>(LaterReply(proxy.server(), session))});
-  return true;
 }
 
 void RunTransaction(ProxyServer& proxy, net::Session& session,

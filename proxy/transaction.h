@@ -17,20 +17,17 @@ class ProxyServer;
 void RefuseCommand(net::Session& session, ClientState& client, Argv argv,
                    std::string_view error);
 
-// Inside MULTI: copies the command into the client's queue, answers
-// +QUEUED and returns true. False when the command runs now: outside MULTI,
-// and for the commands Redis runs inside it (MULTI EXEC DISCARD WATCH
-// UNWATCH QUIT RESET).
-bool QueueInTransaction(net::Session& session, ClientState& client,
-                        const ResolvedCommand& command, Argv argv);
-
-// A client's requests run in order, as in Redis: while its EXEC runs, the
-// requests it pipelined after EXEC are held (with their places in the
-// reply order) and run once the EXEC has answered, so that they see what
-// the transaction did to the connection (HELLO, CLIENT SETNAME, AUTH) as
-// well as to the keys. True if `argv` was held.
-bool HoldBehindExec(ProxyServer& proxy, net::Session& session,
-                    ClientState& client, Argv argv);
+// The transaction layer, for a request of a client inside MULTI or while
+// its EXEC runs (ClientState::InTransaction()). A client's requests run in
+// order, as in Redis: while its EXEC runs, the requests it pipelined after
+// EXEC are held (with their places in the reply order) and run once the
+// EXEC has answered, so that they see what the transaction did to the
+// connection (HELLO, CLIENT SETNAME, AUTH) as well as to the keys. Inside
+// MULTI the request is resolved and admitted (ProxyServer::Admit()), then
+// copied into the client's queue and answered +QUEUED, except the commands
+// Redis runs inside it (MULTI EXEC DISCARD WATCH UNWATCH QUIT RESET).
+void TransactionRequest(ProxyServer& proxy, net::Session& session,
+                        ClientState& client, Argv argv);
 
 // EXEC: takes the turns of every key of `queued`, runs the commands one
 // after the other, each once the one before has replied, and answers one

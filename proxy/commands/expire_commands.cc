@@ -24,7 +24,7 @@ void ExpireGeneric(KeyCall& call, TimeArg kind, std::string_view command) {
       kind == TimeArg::kSecondsFromNow || kind == TimeArg::kMsFromNow;
   bool seconds =
       kind == TimeArg::kSecondsFromNow || kind == TimeArg::kUnixSeconds;
-  int64_t base = relative ? call.proxy.coordinator().WallMs() : 0;
+  int64_t base = relative ? call.coordinator.WallMs() : 0;
   auto when = ExpireCommandAt(call.argv[2], seconds, base, command);
   if (!when.ok()) return call.reply.Error(when.status().message());
   ReadModifyWrite(

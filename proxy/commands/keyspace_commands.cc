@@ -16,7 +16,7 @@ namespace {
 // record the acknowledging replicas held before was live. UNLINK is the
 // same: a tombstone frees nothing to do in the background.
 void Del(KeyCall& call) {
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   auto keys = std::make_shared<OwnedArgv>(call.argv.subspan(1));
   WriteEach(
       c, call.hold, keys->view().size(),

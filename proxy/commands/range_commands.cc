@@ -18,7 +18,7 @@ constexpr const char* kTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
 uint64_t MaxStringSize(const KeyCall& call) {
-  return static_cast<uint64_t>(call.proxy.config().proto_max_bulk_len);
+  return static_cast<uint64_t>(call.coordinator.config().proto_max_bulk_len);
 }
 
 void Append(KeyCall& call) {

@@ -73,7 +73,7 @@ void WriteMove(Coordinator& c, const LaterReply& reply,
 // decides: a missing source answers `missing`, a kept destination 0; else
 // the value moves.
 void Move(KeyCall& call, MoveRule rule, void (*missing)(resp::ReplyWriter&)) {
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   auto keys = std::make_shared<OwnedArgv>(call.argv.first(3));
   const size_t reads = rule.keep_destination ? 2 : 1;
   Gather(

@@ -64,7 +64,7 @@ struct SetPlan {
 void SetGeneric(KeyCall& call, std::string_view value,
                 const StringOptions& options, std::string_view command,
                 SetReplies replies) {
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   uint64_t expire_at = 0;
   if (options.flags & kAnyExpire) {
     auto at =
@@ -185,7 +185,7 @@ void MSet(KeyCall& call) {
   }
   auto owned = std::make_shared<OwnedArgv>(call.argv);
   WriteEach(
-      call.proxy.coordinator(), call.hold, call.argv.size() / 2,
+      call.coordinator, call.hold, call.argv.size() / 2,
       [owned](size_t i) { return PairRecord(owned->view(), i); },
       [reply = call.reply](std::vector<QuorumResult>& writes) {
         AnswerAll(reply, writes,
@@ -199,7 +199,7 @@ void MSetNx(KeyCall& call) {
   if (call.argv.size() % 2 == 0) {
     return call.reply.Error(resp::ArityError("msetnx"));
   }
-  Coordinator& c = call.proxy.coordinator();
+  Coordinator& c = call.coordinator;
   auto owned = std::make_shared<OwnedArgv>(call.argv);
   size_t pairs = call.argv.size() / 2;
   Gather(

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "protocol/net/server.h"
+
+namespace leaderless::proxy {
+
+// Where a reply goes that is not written to the connection directly: that
+// of a command EXEC runs, or of a request held behind an EXEC
+// (transaction.cc).
+class ReplySink {
+ public:
+  virtual ~ReplySink() = default;
+  // The reply of the transaction's command number `index` (0 for a held
+  // request).
+  virtual void Fill(size_t index, std::string&& reply) = 0;
+};
+
+// A reply the command will write later, once its quorum ops are done. Holds
+// no pointer to the session, which may close meanwhile.
+class LaterReply {
+ public:
+  LaterReply(net::Server* server, net::Session& session)
+      : server_(server),
+        slot_(session.Defer()),
+        protocol_(session.protocol()) {}
+  // The reply of command `index` of a transaction EXEC runs.
+  LaterReply(std::shared_ptr<ReplySink> sink, size_t index, int protocol)
+      : protocol_(protocol), sink_(std::move(sink)), index_(index) {}
+
+  int protocol() const { return protocol_; }
+  // Sends `reply`, a complete RESP reply.
+  void Send(std::string&& reply) const {
+    if (sink_) return sink_->Fill(index_, std::move(reply));
+    server_->Complete(slot_, std::move(reply));
+  }
+  void Error(std::string_view message) const;
+
+ private:
+  net::Server* server_ = nullptr;
+  net::ReplySlot slot_;
+  int protocol_;
+  std::shared_ptr<ReplySink> sink_;  // set inside EXEC
+  size_t index_ = 0;
+};
+
+}  // namespace leaderless::proxy
