@@ -1,5 +1,6 @@
 #include "proxy/proxy_server.h"
 
+#include "proxy/commands/command_families.h"
 #include "proxy/transaction.h"
 
 namespace leaderless::proxy {

@@ -5,6 +5,7 @@
 
 #include "proxy/args.h"
 #include "proxy/commands/auth.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

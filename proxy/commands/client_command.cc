@@ -5,6 +5,7 @@
 // DOCS: proxy/commands/docs/server.cc.
 
 #include "proxy/args.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

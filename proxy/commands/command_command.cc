@@ -27,6 +27,7 @@
 #include <optional>
 
 #include "proxy/args.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/commands/docs/command_docs.h"
 #include "proxy/commands/glob.h"
 #include "proxy/proxy_server.h"

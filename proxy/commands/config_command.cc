@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "proxy/args.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/commands/glob.h"
 #include "proxy/proxy_server.h"
 

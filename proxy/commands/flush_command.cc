@@ -16,6 +16,7 @@
 
 #include "protocol/cluster/replica_protocol.h"
 #include "proxy/args.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

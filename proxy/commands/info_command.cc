@@ -19,6 +19,7 @@
 #include "protocol/net/process_info.h"
 #include "protocol/resp/info_text.h"
 #include "proxy/args.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "proxy/args.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/gather.h"
 #include "proxy/record_ops.h"
 

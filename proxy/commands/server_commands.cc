@@ -4,6 +4,7 @@
 // DOCS: proxy/commands/docs/server.cc.
 
 #include "protocol/net/clock.h"
+#include "proxy/commands/command_families.h"
 #include "proxy/proxy_server.h"
 
 namespace leaderless::proxy {

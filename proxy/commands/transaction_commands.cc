@@ -6,6 +6,7 @@
 // Flags, arity and key positions: the Add*Commands calls below; COMMAND
 // DOCS: proxy/commands/docs/transactions.cc.
 
+#include "proxy/commands/command_families.h"
 #include "proxy/proxy_server.h"
 #include "proxy/transaction.h"
 
