@@ -50,12 +50,18 @@ std::string QuorumResult::Error() const {
            " quorum is " + std::to_string(needed) +
            (is_write ? "; nothing was written" : "");
   }
-  if (is_write) {
-    return "NOQUORUM " + n +
-           " replicas acknowledged the write in time; it may have been "
-           "applied on some replicas";
+  if (outcome == Outcome::kSuperseded) {
+    return "SUPERSEDED the key's replicas hold a newer version than this "
+           "proxy could stamp (a clock ahead, or writes racing); the write "
+           "did not take effect";
   }
-  return "NOQUORUM " + n + " replicas answered the read in time";
+  std::string error =
+      is_write ? "NOQUORUM " + n +
+                     " replicas acknowledged the write in time; it may have "
+                     "been applied on some replicas"
+               : "NOQUORUM " + n + " replicas answered the read in time";
+  if (!refusal.empty()) error += " (a replica answered: " + refusal + ")";
+  return error;
 }
 
 Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
@@ -89,6 +95,21 @@ void Coordinator::Close() {
 }
 
 cluster::Version Coordinator::NextVersion() { return clock_.Now(WallMs()); }
+
+void Coordinator::ObserveVersion(const cluster::Version& seen) {
+  const uint64_t now = WallMs();
+  if (clock_.Observe(seen, now)) return;
+  ++counters_.versions_ahead;
+  if (clock_log_.Allow(loop_.now_ms())) {
+    net::Log(
+        "not following version %s, %llu ms ahead of this proxy's clock "
+        "(max-clock-offset-ms %lld; %llu such versions so far)",
+        cluster::VersionToString(seen).c_str(),
+        static_cast<unsigned long long>(cluster::AheadBy(seen, now)),
+        static_cast<long long>(config_.max_clock_offset_ms),
+        static_cast<unsigned long long>(counters_.versions_ahead));
+  }
+}
 
 uint64_t Coordinator::WallMs() const { return net::WallMs(); }
 
@@ -184,8 +205,55 @@ void Coordinator::Ask(const std::vector<uint16_t>& targets,
   SendAll(std::move(op), targets, command);
 }
 
-void Coordinator::Write(std::string_view key, const cluster::Record& record,
-                        DoneFn done, RetiredFn retired) {
+// A blind write in flight, kept until an attempt takes effect or the
+// attempts run out.
+struct Coordinator::RestampedWrite {
+  std::string key;
+  cluster::Record record;
+  DoneFn done;
+  RetiredFn retired;
+  int attempt = 0;
+};
+
+void Coordinator::Write(std::string_view key, cluster::Record record,
+                        DoneFn done, RetiredFn retired,
+                        OnSuperseded on_superseded) {
+  record.version = NextVersion();
+  if (on_superseded == OnSuperseded::kReport) {
+    return SendWrite(key, record, std::move(done), std::move(retired));
+  }
+  SendRestamped(
+      std::make_shared<RestampedWrite>(std::string(key), std::move(record),
+                                       std::move(done), std::move(retired)));
+}
+
+void Coordinator::SendRestamped(std::shared_ptr<RestampedWrite> write) {
+  const int attempt = write->attempt;
+  auto done = [this, write](QuorumResult&& result) {
+    if (!result.ok() || !result.superseded) {
+      return write->done(std::move(result));
+    }
+    if (write->attempt == kMaxRestamps) {
+      ++counters_.quorum_failures;
+      result.outcome = QuorumResult::Outcome::kSuperseded;
+      return write->done(std::move(result));
+    }
+    // The replies moved the clock past what the replicas hold (unless that
+    // is too far ahead of our clock: then the attempts run out).
+    ++write->attempt;
+    ++counters_.restamped_writes;
+    write->record.version = NextVersion();
+    SendRestamped(write);
+  };
+  // Only the last attempt's retirement is the write's.
+  auto retired = [write, attempt] {
+    if (write->attempt == attempt && write->retired) write->retired();
+  };
+  SendWrite(write->key, write->record, std::move(done), std::move(retired));
+}
+
+void Coordinator::SendWrite(std::string_view key, const cluster::Record& record,
+                            DoneFn done, RetiredFn retired) {
   std::string encoded = cluster::EncodeRecord(record);
   std::string plain;
   cluster::AppendPutRequest(&plain, key, encoded);
@@ -196,6 +264,7 @@ void Coordinator::Write(std::string_view key, const cluster::Record& record,
   auto op = std::make_unique<Op>(true, true, sent, config_.write_quorum,
                                  std::move(done));
   op->retired = std::move(retired);
+  op->written = record.version;
   if (sent < config_.write_quorum) {
     Finish(*op, QuorumResult::Outcome::kUnavailable);
     return Retire(std::move(op));
@@ -227,6 +296,10 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   Op& op = *it->second;
   const auto replica = static_cast<uint16_t>(peer);
   std::erase(op.waiting, replica);
+  if (reply != nullptr && reply->type == net::PeerReply::Type::kError &&
+      op.refusal.empty()) {
+    op.refusal = reply->str;
+  }
   if (!(op.ask ? TakeAskReply(op.replied, op.replies, reply)
                : TakeRecord(op, replica, reply))) {
     op.tracker.AddFailure();
@@ -253,7 +326,7 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
     auto view = cluster::ParseRecord(reply->str);
     if (!view.ok()) return false;
     answer.version = view->version;
-    (void)clock_.Observe(view->version, WallMs());
+    ObserveVersion(view->version);
     (void)op.newest.Offer(std::move(reply->str));
   }
   if (!op.is_write) op.answers.push_back(answer);
@@ -292,6 +365,11 @@ QuorumResult Coordinator::ResultOf(Op& op, QuorumResult::Outcome outcome) {
   bool keep = !op.is_write && !op.waiting.empty();
   result.record = keep ? op.newest.encoded() : op.newest.Take();
   result.replies = std::move(op.replies);
+  result.refusal = std::move(op.refusal);
+  if (op.is_write && !result.record.empty()) {
+    auto held = cluster::ParseRecord(result.record);
+    result.superseded = held.ok() && held->version >= op.written;
+  }
   return result;
 }
 

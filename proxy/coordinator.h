@@ -16,6 +16,7 @@
 #include "protocol/cluster/ring.h"
 #include "protocol/cluster/version.h"
 #include "protocol/net/deadline_queue.h"
+#include "protocol/net/log.h"
 #include "protocol/net/loop.h"
 #include "protocol/net/peer_link.h"
 #include "proxy/read_repair.h"
@@ -28,6 +29,10 @@ struct QuorumResult {
     kOk,           // R answered / W acknowledged
     kUnavailable,  // fewer than R/W replicas reachable: nothing was sent
     kNoQuorum,     // sent, but too few answered in time
+    // A write W replicas acknowledged without taking it: they hold a version
+    // at least as new, and stamping it again above that did not help
+    // (record_ops.h). Nothing of it is visible.
+    kSuperseded,
   };
   Outcome outcome = Outcome::kOk;
   bool is_write = false;
@@ -40,6 +45,12 @@ struct QuorumResult {
   std::string record;
   // Ask ops: the answers of the replicas that succeeded.
   std::vector<net::PeerReply> replies;
+  // Write: an acknowledging replica holds a version at least as new as the
+  // one written, so the write did not take effect there.
+  bool superseded = false;
+  // The first error a replica answered instead (e.g. a version too far
+  // ahead of its clock), "" if none: quoted in Error().
+  std::string refusal;
 
   bool ok() const { return outcome == Outcome::kOk; }
   // The Redis-style error for a failed outcome, without the leading '-'.
@@ -77,10 +88,24 @@ class Coordinator : public net::PeerLink::Listener {
   // runs once after it.
   void Read(std::string_view key, DoneFn done, RetiredFn retired = nullptr);
 
-  // Quorum write of `record` (its version already stamped) under `key`.
-  // Same callback contract as Read().
-  void Write(std::string_view key, const cluster::Record& record, DoneFn done,
-             RetiredFn retired = nullptr);
+  // What a write does when W replicas acknowledge it without taking it: they
+  // hold a version at least as new (a proxy clock that ran ahead before a
+  // restart, a duplicate proxy-id, or another proxy's write racing it).
+  enum class OnSuperseded {
+    // Blind writes (SET, DEL...): move the clock past what they hold, stamp
+    // again and write again, at most kMaxRestamps times; then kSuperseded.
+    kStampAgain,
+    // Read-modify-writes: report it (result.superseded); the caller reads
+    // again and decides again.
+    kReport,
+  };
+  static constexpr int kMaxRestamps = 3;
+
+  // Quorum write of `record` under `key`, stamped here with a version newer
+  // than any this proxy stamped or saw. Same callback contract as Read().
+  void Write(std::string_view key, cluster::Record record, DoneFn done,
+             RetiredFn retired = nullptr,
+             OnSuperseded on_superseded = OnSuperseded::kStampAgain);
 
   // Whole-keyspace commands (SCAN, FLUSHALL) ask replicas with commands of
   // their own; an answer that is not an error counts as a success, and the
@@ -116,6 +141,11 @@ class Coordinator : public net::PeerLink::Listener {
     uint64_t sloppy_writes = 0;    // writes that used at least one stand-in
     uint64_t hinted_writes = 0;    // hinted records sent to stand-ins
     uint64_t read_repairs = 0;     // records written back by read repair
+    // Writes stamped again because their replicas held a newer version.
+    uint64_t restamped_writes = 0;
+    // Versions seen in replies but not followed: further ahead of this
+    // proxy's clock than max-clock-offset-ms.
+    uint64_t versions_ahead = 0;
   };
   const Counters& counters() const { return counters_; }
   const cluster::Config& config() const { return config_; }
@@ -150,8 +180,19 @@ class Coordinator : public net::PeerLink::Listener {
     std::vector<ReadAnswer> answers;  // reads: who answered what
     cluster::NewestRecord newest;
     std::vector<net::PeerReply> replies;  // ask ops
+    cluster::Version written;             // writes: the version sent
+    std::string refusal;                  // the first error a replica answered
   };
 
+  // Moves the clock past `seen`, unless it is too far ahead (counted and
+  // logged).
+  void ObserveVersion(const cluster::Version& seen);
+  struct RestampedWrite;
+  // Sends one attempt of `write` (Write() with kStampAgain).
+  void SendRestamped(std::shared_ptr<RestampedWrite> write);
+  // Sends `record` (stamped) to the key's W..N targets.
+  void SendWrite(std::string_view key, const cluster::Record& record,
+                 DoneFn done, RetiredFn retired);
   std::function<bool(uint16_t)> Usable(size_t bytes);
   // Sends `command` to `targets` as an ask op needing `needed` answers.
   void Ask(const std::vector<uint16_t>& targets, const std::string& command,
@@ -184,6 +225,7 @@ class Coordinator : public net::PeerLink::Listener {
   net::Loop& loop_;
   cluster::Ring ring_;
   cluster::HybridClock clock_;
+  net::LogThrottle clock_log_;
   std::vector<net::PeerLink*> links_;  // free themselves after Close()
   std::vector<uint64_t> state_since_;
   net::DeadlineQueuePtr deadlines_;

@@ -46,17 +46,22 @@ void ReadKey(KeyCall& call, std::string_view key, ReadFn read) {
 
 void WriteKey(KeyCall& call, std::string_view key, cluster::Record record) {
   Coordinator& c = call.coordinator;
-  record.version = c.NextVersion();
-  c.Write(key, record, [reply = call.reply](QuorumResult&& result) {
+  c.Write(key, std::move(record), [reply = call.reply](QuorumResult&& result) {
     if (!result.ok()) return reply.Error(result.Error());
     Answer(reply, [](resp::ReplyWriter& w) { w.SimpleString("OK"); });
   });
 }
 
-void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify) {
-  Coordinator& c = call.coordinator;
-  c.Read(key, [&c, reply = call.reply, hold = call.hold, key = std::string(key),
-               modify = std::move(modify)](QuorumResult&& read) {
+namespace {
+
+// One attempt of a read-modify-write; `attempts_left` more follow when the
+// write is superseded.
+void RunReadModifyWrite(Coordinator& c, const LaterReply& reply,
+                        std::shared_ptr<KeyLocks::Leases> hold, std::string key,
+                        ModifyFn modify, int attempts_left) {
+  c.Read(key, [&c, reply, hold = std::move(hold), key,
+               modify = std::move(modify),
+               attempts_left](QuorumResult&& read) mutable {
     if (!read.ok()) return reply.Error(read.Error());
     uint64_t now = c.WallMs();
     auto live = LiveRecord(read, now);
@@ -65,14 +70,31 @@ void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify) {
     std::optional<cluster::Record> record =
         modify(live ? &*live : nullptr, now, w);
     if (!record) return reply.Send(std::move(out));
-    record->version = c.NextVersion();
     // `hold` rides along until the write is acknowledged.
-    c.Write(key, *record,
-            [reply, hold, out = std::move(out)](QuorumResult&& write) mutable {
-              if (!write.ok()) return reply.Error(write.Error());
-              reply.Send(std::move(out));
-            });
+    auto done = [&c, reply, hold, key, modify, attempts_left,
+                 out = std::move(out)](QuorumResult&& write) mutable {
+      if (write.ok() && write.superseded) {
+        // A newer record arrived between our read and our write: decide
+        // again from it, as the write would have been decided after it.
+        if (attempts_left > 0) {
+          return RunReadModifyWrite(c, reply, std::move(hold), std::move(key),
+                                    std::move(modify), attempts_left - 1);
+        }
+        write.outcome = QuorumResult::Outcome::kSuperseded;
+      }
+      if (!write.ok()) return reply.Error(write.Error());
+      reply.Send(std::move(out));
+    };
+    c.Write(key, std::move(*record), std::move(done), nullptr,
+            Coordinator::OnSuperseded::kReport);
   });
+}
+
+}  // namespace
+
+void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify) {
+  RunReadModifyWrite(call.coordinator, call.reply, call.hold, std::string(key),
+                     std::move(modify), Coordinator::kMaxRestamps);
 }
 
 void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
@@ -99,8 +121,8 @@ void WriteEach(Coordinator& c, std::shared_ptr<KeyLocks::Leases> hold,
       [&c, hold = std::move(hold), item = std::move(item)](
           size_t i, Coordinator::DoneFn cb, Coordinator::RetiredFn retired) {
         KeyRecord write = item(i);
-        write.record.version = c.NextVersion();
-        c.Write(write.key, write.record, std::move(cb), std::move(retired));
+        c.Write(write.key, std::move(write.record), std::move(cb),
+                std::move(retired));
       },
       std::move(done));
 }

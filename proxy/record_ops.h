@@ -37,8 +37,9 @@ using ReadFn = std::function<void(const cluster::RecordView* live,
 // Quorum read of `key`; replies with `read`, or with the read's error.
 void ReadKey(KeyCall& call, std::string_view key, ReadFn read);
 
-// Stamps `record` with a new version and writes it with quorum; replies
-// +OK once acknowledged, else the write's error.
+// Writes `record` with quorum (Coordinator::Write stamps it, and stamps it
+// again if the replicas hold a newer one); replies +OK once acknowledged,
+// else the write's error.
 void WriteKey(KeyCall& call, std::string_view key, cluster::Record record);
 
 // The decision of a read-modify-write from the key's live record: writes
@@ -49,7 +50,10 @@ using ModifyFn = std::function<std::optional<cluster::Record>(
 // Quorum read of `key`, then `modify`, then a quorum write of its record
 // with a version newer than any the proxy has seen. The reply `modify`
 // wrote is sent only once the write is acknowledged; a failed read or write
-// replies its quorum error instead. Holds `call.hold` until the end.
+// replies its quorum error instead. A write the replicas did not take (they
+// hold a newer record) starts over from the read, up to
+// Coordinator::kMaxRestamps times, so `modify` may run more than once.
+// Holds `call.hold` until the end.
 void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify);
 
 // Quorum reads of every key of `keys`, repeats read again; replies with

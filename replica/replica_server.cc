@@ -239,9 +239,8 @@ cluster::Status ReplicaServer::CheckClock(const cluster::Version& version) {
                         " is " + std::to_string(ahead) + " ms ahead of " +
                         self_->id + "'s clock (max-clock-offset-ms " +
                         std::to_string(config_.max_clock_offset_ms) + ")";
-  // One line a second at most: a clock that runs ahead stamps every write.
-  if (clock_refusals_ == 1 || loop_.now_ms() >= next_clock_log_ms_) {
-    next_clock_log_ms_ = loop_.now_ms() + 1000;
+  // A clock that runs ahead stamps every write: the log gets a sample.
+  if (clock_log_.Allow(loop_.now_ms())) {
     net::Log("refused a write: %s (%llu refused so far)", message.c_str(),
              static_cast<unsigned long long>(clock_refusals_));
   }

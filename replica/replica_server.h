@@ -8,6 +8,7 @@
 
 #include "protocol/cluster/config.h"
 #include "protocol/cluster/ring.h"
+#include "protocol/net/log.h"
 #include "protocol/net/loop.h"
 #include "protocol/net/server.h"
 #include "protocol/resp/command_table.h"
@@ -107,8 +108,8 @@ class ReplicaServer : public net::RequestHandler {
   uint64_t start_ms_;
   uint64_t commands_processed_ = 0;
   uint64_t reads_ = 0;
-  uint64_t clock_refusals_ = 0;    // writes refused by CheckClock
-  uint64_t next_clock_log_ms_ = 0;  // CheckClock logs again from then
+  uint64_t clock_refusals_ = 0;  // writes refused by CheckClock
+  net::LogThrottle clock_log_;
 };
 
 }  // namespace leaderless::replica

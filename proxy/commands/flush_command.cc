@@ -51,9 +51,13 @@ void Flush(ProxyServer& proxy, net::Session& s, Argv argv) {
                     "nothing was flushed");
         break;
       case QuorumResult::Outcome::kNoQuorum:
+      case QuorumResult::Outcome::kSuperseded:  // writes of a key only
         reply.Error("NOQUORUM " + n +
                     " replicas acknowledged the flush in time; it may have "
-                    "been applied on some replicas");
+                    "been applied on some replicas" +
+                    (r.refusal.empty()
+                         ? std::string()
+                         : " (a replica answered: " + r.refusal + ")"));
         break;
     }
   });

@@ -52,22 +52,30 @@ void WriteMove(Coordinator& c, const LaterReply& reply,
                std::shared_ptr<KeyLocks::Leases> hold,
                std::shared_ptr<OwnedArgv> keys, MoveRule rule,
                cluster::Record record) {
-  record.version = c.NextVersion();
   Argv argv = keys->view();
-  c.Write(argv[2], record,
-          [&c, reply, hold, keys, rule](QuorumResult&& written) {
-            if (!written.ok()) return reply.Error(written.Error());
-            if (!rule.delete_source) {
-              return Answer(reply, [&](auto& w) { WriteDone(rule, w); });
-            }
-            cluster::Record tombstone = Tombstone();
-            tombstone.version = c.NextVersion();
-            c.Write(keys->view()[1], tombstone,
-                    [reply, hold, rule](QuorumResult&& deleted) {
-                      if (!deleted.ok()) return reply.Error(deleted.Error());
-                      Answer(reply, [&](auto& w) { WriteDone(rule, w); });
-                    });
-          });
+  // A destination that must stay if live was read: if a newer one arrived
+  // since, the move must not overwrite it, so it is reported, not stamped
+  // again.
+  auto on_superseded = rule.keep_destination
+                           ? Coordinator::OnSuperseded::kReport
+                           : Coordinator::OnSuperseded::kStampAgain;
+  c.Write(
+      argv[2], std::move(record),
+      [&c, reply, hold, keys, rule](QuorumResult&& written) {
+        if (written.ok() && written.superseded) {
+          written.outcome = QuorumResult::Outcome::kSuperseded;
+        }
+        if (!written.ok()) return reply.Error(written.Error());
+        if (!rule.delete_source) {
+          return Answer(reply, [&](auto& w) { WriteDone(rule, w); });
+        }
+        c.Write(keys->view()[1], Tombstone(),
+                [reply, hold, rule](QuorumResult&& deleted) {
+                  if (!deleted.ok()) return reply.Error(deleted.Error());
+                  Answer(reply, [&](auto& w) { WriteDone(rule, w); });
+                });
+      },
+      nullptr, on_superseded);
 }
 
 // Reads the source (and the destination if `rule.keep_destination`), then

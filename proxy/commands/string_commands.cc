@@ -43,8 +43,10 @@ struct SetPlan {
   SetReplies replies;
   std::string value;
 
+  // Runs again when the write lost to a newer record (record_ops.h), so it
+  // copies the value rather than moving it out.
   std::optional<cluster::Record> Decide(const cluster::RecordView* live,
-                                        resp::ReplyWriter& w) {
+                                        resp::ReplyWriter& w) const {
     bool get = flags & kSetGet;  // GET replies the old value, nothing else
     if (get) ReplyValue(live, 0, w);
     bool one_or_zero = replies == SetReplies::kOneOrZero;
@@ -53,8 +55,8 @@ struct SetPlan {
       return std::nullopt;
     }
     if (!get) one_or_zero ? w.Integer(1) : w.SimpleString("OK");
-    if (flags & kKeepTtl) return KeepingTtl(live, std::move(value));
-    return ValueRecord(std::move(value), expire_at_ms);
+    if (flags & kKeepTtl) return KeepingTtl(live, value);
+    return ValueRecord(value, expire_at_ms);
   }
 };
 
@@ -77,12 +79,11 @@ void SetGeneric(KeyCall& call, std::string_view value,
                     ValueRecord(std::string(value), expire_at));
   }
   SetPlan plan{options.flags, expire_at, replies, std::string(value)};
-  ReadModifyWrite(
-      call, call.argv[1],
-      [plan = std::move(plan)](const cluster::RecordView* live, uint64_t,
-                               resp::ReplyWriter& w) mutable {
-        return plan.Decide(live, w);
-      });
+  ReadModifyWrite(call, call.argv[1],
+                  [plan = std::move(plan)](const cluster::RecordView* live,
+                                           uint64_t, resp::ReplyWriter& w) {
+                    return plan.Decide(live, w);
+                  });
 }
 
 void Set(KeyCall& call) {
