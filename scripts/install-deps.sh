@@ -8,6 +8,8 @@ packages=(
   libuv1-dev libhiredis-dev libleveldb-dev libsnappy-dev
   libgtest-dev
   redis-tools redis-server nutcracker python3-redis
+  # libfaketime: the clock tests move one process's wall clock with it.
+  libfaketime
 )
 # Node.js runs the npm clients of the integration tests. The machine image
 # may bring its own node and npm, so Debian's are installed only when one of

@@ -46,6 +46,25 @@ int MillisLeft(Clock::time_point end) {
   return static_cast<int>(std::clamp<long long>(left, 0, 1 << 30));
 }
 
+// The environment of this process with `extra` ("NAME=value") added, a
+// name in `extra` replacing the inherited one; the strings live in `out`.
+std::vector<char*> ExecEnv(const std::vector<std::string>& extra,
+                           std::vector<std::string>* out) {
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    std::string_view name = entry.substr(0, entry.find('=') + 1);
+    bool replaced =
+        std::any_of(extra.begin(), extra.end(),
+                    [&](const std::string& x) { return x.starts_with(name); });
+    if (!replaced) out->emplace_back(entry);
+  }
+  out->insert(out->end(), extra.begin(), extra.end());
+  std::vector<char*> envp;
+  for (std::string& e : *out) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  return envp;
+}
+
 // argv as execv wants it; the strings must outlive the result.
 std::vector<char*> ExecArgv(const std::vector<std::string>& argv) {
   std::vector<char*> out;
@@ -59,7 +78,7 @@ std::vector<char*> ExecArgv(const std::vector<std::string>& argv) {
 // test's clients must not outlive them in a server), restore the signals
 // the test changed, and exec. Never returns.
 [[noreturn]] void ExecChild(pid_t parent, int in, int out, int err,
-                            char* const* argv) {
+                            char* const* argv, char* const* envp) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);
   dup2(in, 0);
@@ -72,7 +91,7 @@ std::vector<char*> ExecArgv(const std::vector<std::string>& argv) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  execv(argv[0], argv);
+  execve(argv[0], argv, envp);
   static const char kFailed[] = "exec failed\n";
   (void)!write(2, kFailed, sizeof(kFailed) - 1);
   _exit(127);
@@ -201,14 +220,17 @@ std::string TempDir::WriteFile(const std::string& name,
 // ---- Process ----------------------------------------------------------------
 
 std::unique_ptr<Process> Process::Start(const std::vector<std::string>& argv,
-                                        const std::string& log_path) {
+                                        const std::string& log_path,
+                                        const std::vector<std::string>& env) {
   int log =
       open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
   std::vector<char*> args = ExecArgv(argv);
+  std::vector<std::string> env_strings;
+  std::vector<char*> envp = ExecEnv(env, &env_strings);
   const pid_t parent = getpid();
   const pid_t pid = fork();
-  if (pid == 0) ExecChild(parent, null, log, log, args.data());
+  if (pid == 0) ExecChild(parent, null, log, log, args.data(), envp.data());
   close(log);
   close(null);
   if (pid < 0) return nullptr;
@@ -328,7 +350,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   std::vector<char*> args = ExecArgv(argv);
   const pid_t parent = getpid();
   const pid_t pid = fork();
-  if (pid == 0) ExecChild(parent, in[0], out[1], err[1], args.data());
+  if (pid == 0) ExecChild(parent, in[0], out[1], err[1], args.data(), environ);
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -705,14 +727,14 @@ void Cluster::WriteConfigs() {
 
 ::testing::AssertionResult Cluster::StartAll() {
   for (Node& r : replicas_) {
-    r.process = Process::Start(r.argv, dir() + "/" + r.name + ".log");
+    r.process = Process::Start(r.argv, dir() + "/" + r.name + ".log", r.env);
   }
   for (Node& r : replicas_) {
     auto ready = Launch(r);
     if (!ready) return ready;
   }
   for (Node& p : proxies_) {
-    p.process = Process::Start(p.argv, dir() + "/" + p.name + ".log");
+    p.process = Process::Start(p.argv, dir() + "/" + p.name + ".log", p.env);
     auto ready = Launch(p);
     if (!ready) return ready;
   }
@@ -739,6 +761,36 @@ std::unique_ptr<RedisClient> Cluster::ConnectProxy(int i) const {
 
 std::unique_ptr<RedisClient> Cluster::ConnectReplica(int i) const {
   return RedisClient::Connect(replica_port(i));
+}
+
+namespace {
+
+// The environment that moves a process's wall clock by `offset_s`.
+std::vector<std::string> FakeClockEnv(double offset_s) {
+  if (offset_s == 0) return {};
+  std::ostringstream offset;
+  offset << std::showpos << offset_s;
+  const char* asan = getenv("ASAN_OPTIONS");
+  return {
+      "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
+      "FAKETIME=" + offset.str(),
+      // Timers and timeouts keep the real monotonic clock.
+      "FAKETIME_DONT_FAKE_MONOTONIC=1",
+      // The preloaded library comes before a sanitized binary's ASan
+      // runtime, which ASan otherwise refuses.
+      std::string("ASAN_OPTIONS=") + (asan ? asan : "") +
+          ":verify_asan_link_order=0",
+  };
+}
+
+}  // namespace
+
+void Cluster::SetReplicaClock(int i, double offset_s) {
+  replicas_[i].env = FakeClockEnv(offset_s);
+}
+
+void Cluster::SetProxyClock(int i, double offset_s) {
+  proxies_[i].env = FakeClockEnv(offset_s);
 }
 
 void Cluster::KillReplica(int i) {
@@ -776,7 +828,7 @@ void Cluster::ResumeReplica(int i) {
   bool ready = WaitUntil(
       [&] {
         if (!node.process || !node.process->Running()) {
-          node.process = Process::Start(node.argv, log);
+          node.process = Process::Start(node.argv, log, node.env);
           if (!node.process) return false;
         }
         return Answers(node.port, node.process->pid());

@@ -77,9 +77,11 @@ std::string ReadLogTail(const std::string& path);
 // Killed with SIGKILL (and reaped) on destruction if still running.
 class Process {
  public:
-  // Starts argv[0] (a path) with `argv`. nullptr if fork() fails.
-  static std::unique_ptr<Process> Start(const std::vector<std::string>& argv,
-                                        const std::string& log_path);
+  // Starts argv[0] (a path) with `argv`, in this process's environment plus
+  // `env` ("NAME=value" each). nullptr if fork() fails.
+  static std::unique_ptr<Process> Start(
+      const std::vector<std::string>& argv, const std::string& log_path,
+      const std::vector<std::string>& env = {});
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -279,6 +281,13 @@ class Cluster {
   std::unique_ptr<RedisClient> ConnectProxy(int i = 0) const;
   std::unique_ptr<RedisClient> ConnectReplica(int i) const;
 
+  // Moves the wall clock of replica (proxy) `i` by `offset_s` seconds
+  // (0: the real clock again) from its next start or restart on. The
+  // monotonic clock stays real. Done with libfaketime preloaded into that
+  // one process (Debian's faketime package): nothing in the product knows.
+  void SetReplicaClock(int i, double offset_s);
+  void SetProxyClock(int i, double offset_s);
+
   // kill -9, reaped.
   void KillReplica(int i);
   void KillProxy(int i = 0);
@@ -305,6 +314,7 @@ class Cluster {
     std::string name;  // "r1", "proxy0": also the log and config file name
     int port = 0;
     std::vector<std::string> argv;
+    std::vector<std::string> env;  // added to the test's, at every start
     std::unique_ptr<Process> process;
     bool expect_running = false;  // false once told to stop or die
     bool paused = false;          // SIGSTOPped by PauseReplica()

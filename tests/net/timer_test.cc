@@ -81,7 +81,10 @@ TEST(IterationHookTest, RunsOncePerIterationUntilClosed) {
   timer->Start(1, 1);
   loop->Run();
   EXPECT_EQ(fired, 3);
-  EXPECT_GE(turns, 3);  // an iteration per firing, at least
+  // A timer fires at most once per iteration, and the hook runs after each
+  // firing's iteration but the last (closed during it). The first firing
+  // may come in the first iteration on a busy machine, so no more is sure.
+  EXPECT_GE(turns, fired - 1);
   EXPECT_TRUE(loop->Close());
 }
 
