@@ -322,6 +322,13 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
       std::find(op.homes.begin(), op.homes.end(), replica) != op.homes.end(),
       {},
       {}};
+  // A stand-in with no hint for the key only says it was not written while
+  // a home was down, not that the key is absent: unless the operator chose
+  // availability, it does not count toward R.
+  if (reply->type == Type::kNil && !op.is_write && !answer.home &&
+      !config_.stand_in_notfound_ok) {
+    return false;
+  }
   if (reply->type == Type::kBulk) {
     auto view = cluster::ParseRecord(reply->str);
     if (!view.ok()) return false;

@@ -371,6 +371,10 @@ const Directive kDirectives[] = {
      SetOutputBufferLimit},
     {"sloppy-quorum", 1, 1, "yes|no",
      [](const Args& a, Config& c) { return SetYesNo(a[0], c.sloppy_quorum); }},
+    {"stand-in-notfound-ok", 1, 1, "yes|no",
+     [](const Args& a, Config& c) {
+       return SetYesNo(a[0], c.stand_in_notfound_ok);
+     }},
     {"read-repair", 1, 1, "blocking|async|off", SetReadRepair},
     {"replica-link-max-in-flight", 1, 1, "<n>",
      [](const Args& a, Config& c) {

@@ -52,6 +52,11 @@ struct Config {
   // sloppy-quorum yes|no: when home replicas of a key are down, write to the
   // next healthy replicas on the ring with a hint naming the home.
   bool sloppy_quorum = true;
+  // stand-in-notfound-ok yes|no: whether a stand-in that holds no hint for
+  // a key counts toward R (Riak's notfound_ok, for stand-ins only). No: a
+  // read with a home down waits for the other homes (or fails), so it never
+  // misses a write the down home took before it failed.
+  bool stand_in_notfound_ok = false;
   ReadRepair read_repair = ReadRepair::kBlocking;  // read-repair
   // replica-link-max-in-flight: requests outstanding per replica link; a
   // full link counts as a failed replica for new requests.
