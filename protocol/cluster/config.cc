@@ -386,6 +386,10 @@ const Directive kDirectives[] = {
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kInt64Max, c.hint_window_ms);
      }},
+    {"hint-max-bytes", 1, 1, "<bytes>",
+     [](const Args& a, Config& c) {
+       return SetMemory(a[0], 0, c.hint_max_bytes);
+     }},
     {"handoff-rate", 1, 1, "<records per second>",
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kIntMax, c.handoff_rate);

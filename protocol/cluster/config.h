@@ -69,6 +69,9 @@ struct Config {
   AppendFsync appendfsync = AppendFsync::kAlways;  // appendfsync
   bool hinted_handoff = true;                      // hinted-handoff yes|no
   int64_t hint_window_ms = 3 * 3600 * 1000;        // hint-window-ms
+  // hint-max-bytes: the bytes of hints a stand-in may hold, over every
+  // home. 0: no limit.
+  int64_t hint_max_bytes = 1LL << 30;
   int handoff_rate = 5000;  // handoff-rate: records per second
   // anti-entropy-interval-ms: how often each replica compares its Merkle
   // trees with every peer it shares keys with.
