@@ -681,7 +681,8 @@ Status ValidateForReplica(const Config& config) {
     return Invalid("'replica-id' " + config.replica_id +
                    " does not name a 'replica' line");
   }
-  // A hint older than a purged tombstone would bring back what it deleted.
+  // Hints older than gc-grace are purged undelivered: a stand-in must stop
+  // taking hints for an absent home before its first ones reach that age.
   if (config.hint_window_ms >= config.gc_grace_ms) {
     return Invalid("'hint-window-ms' " + std::to_string(config.hint_window_ms) +
                    " must be shorter than 'gc-grace-ms' " +
