@@ -28,24 +28,24 @@ constexpr size_t kMaxInFlightPerHome = 256;
 
 HintedHandoff::HintedHandoff(const cluster::Config& config, net::Loop& loop,
                              RecordStore* store, GroupCommit* group_commit,
-                             const FlushMark* flush)
+                             const FlushMark* flush, HintLedger* ledger)
     : config_(config),
       loop_(loop),
       store_(store),
       group_commit_(group_commit),
       flush_(flush),
+      ledger_(ledger),
       timer_(net::Timer::Create(loop, [this] { Tick(); })) {
   for (const auto& r : config.replicas) {
     if (r.id == config.replica_id) continue;
     homes_.push_back({&r, nullptr, {}});
-    stats_[r.id];
   }
 }
 
 cluster::Result<HintedHandoff*> HintedHandoff::Create(
     const cluster::Config& config, net::Loop& loop, RecordStore* store,
-    GroupCommit* group_commit, const FlushMark* flush) {
-  auto* h = new HintedHandoff(config, loop, store, group_commit, flush);
+    GroupCommit* group_commit, const FlushMark* flush, HintLedger* ledger) {
+  auto* h = new HintedHandoff(config, loop, store, group_commit, flush, ledger);
   cluster::Status counted = h->CountHints();
   if (!counted.ok()) {
     h->Close();
@@ -65,25 +65,26 @@ cluster::Result<HintedHandoff*> HintedHandoff::Create(
 }
 
 cluster::Status HintedHandoff::CountHints() {
-  auto last = store_->Scan(AllHints(), "", SIZE_MAX,
-                           [this](std::string_view key, std::string_view) {
-                             if (auto parts = ParseHintKey(key)) {
-                               ++stats_[std::string(parts->home)].pending;
-                             }
-                             return true;
-                           });
+  auto last =
+      store_->Scan(AllHints(), "", SIZE_MAX,
+                   [this](std::string_view key, std::string_view record) {
+                     auto parts = ParseHintKey(key);
+                     auto view = cluster::ParseRecord(record);
+                     if (parts && view.ok()) {
+                       ledger_->Stored(parts->home, HintBytes(key, record),
+                                       std::nullopt, view->version.wall_ms);
+                     }
+                     return true;
+                   });
   return last.ok() ? cluster::Status::OK() : last.status();
-}
-
-void HintedHandoff::OnHintStored(const std::string& home, bool is_new) {
-  if (is_new) ++stats_[home].pending;
 }
 
 void HintedHandoff::Tick() {
   std::vector<size_t> ready;
   for (size_t i = 0; i < homes_.size(); ++i) {
     const Home& h = homes_[i];
-    if (h.link->connected() && stats_[h.address->id].pending > 0 &&
+    auto held = ledger_->homes().find(h.address->id);
+    if (h.link->connected() && held->second.pending > 0 &&
         h.link->in_flight() < kMaxInFlightPerHome) {
       ready.push_back(i);
     }
@@ -114,17 +115,16 @@ void HintedHandoff::SendSome(size_t home, size_t budget, uint64_t now_ms) {
 
 void HintedHandoff::Send(size_t home, std::string_view storage_key,
                          std::string_view record, uint64_t now_ms) {
-  HomeStats& stats = stats_[homes_[home].address->id];
   auto view = cluster::ParseRecord(record);
   if (!view.ok() || flush_->Covers(view->version) ||
-      view->version.wall_ms + static_cast<uint64_t>(config_.hint_window_ms) <
-          now_ms) {
-    // Flushed, too old (or unreadable): anti-entropy repairs what it stood
-    // for.
+      HintOutlived(view->version.wall_ms, now_ms,
+                   static_cast<uint64_t>(config_.gc_grace_ms))) {
+    // Flushed, past gc-grace (or unreadable): writing it home could only
+    // bring back what a delete or a flush removed.
     auto removed = group_commit_->Remove(storage_key, record);
     if (removed.ok() && removed.value()) {
-      --stats.pending;
-      ++stats.dropped;
+      ledger_->Dropped(homes_[home].address->id,
+                       HintBytes(storage_key, record));
     }
     return;
   }
@@ -155,9 +155,8 @@ void HintedHandoff::OnPeerReply(uint64_t op_id, int, net::PeerReply* reply) {
   }
   auto removed = group_commit_->Remove(done.storage_key, done.record);
   if (removed.ok() && removed.value()) {
-    HomeStats& stats = stats_[homes_[done.home].address->id];
-    --stats.pending;
-    ++stats.delivered;
+    ledger_->Delivered(homes_[done.home].address->id,
+                       HintBytes(done.storage_key, done.record));
   }
 }
 

@@ -54,11 +54,22 @@ void ReplicaServer::InfoStorage(std::string* out) const {
 void ReplicaServer::InfoHints(std::string* out) const {
   AppendInfoSection(out, "Hints");
   AppendInfoField(out, "hinted_handoff", config_.hinted_handoff ? "yes" : "no");
-  for (const auto& [home, st] : handoff_->stats()) {
+  AppendInfoField(out, "hint_bytes", hints_.total_bytes());
+  AppendInfoField(out, "hint_max_bytes", hints_.max_bytes());
+  AppendInfoField(out, "hint_window_ms", config_.hint_window_ms);
+  const uint64_t now = net::WallMs();
+  for (const auto& [home, st] : hints_.homes()) {
+    // By the oldest version's wall time, as the sweep last found it.
+    uint64_t oldest_s = st.oldest_ms == HintLedger::kNone || st.oldest_ms > now
+                            ? 0
+                            : (now - st.oldest_ms) / 1000;
     AppendInfoField(out, "hints_for_" + home,
                     "pending=" + std::to_string(st.pending) +
                         ",delivered=" + std::to_string(st.delivered) +
-                        ",dropped=" + std::to_string(st.dropped));
+                        ",dropped=" + std::to_string(st.dropped) +
+                        ",refused=" + std::to_string(st.refused) +
+                        ",bytes=" + std::to_string(st.bytes) +
+                        ",oldest_s=" + std::to_string(oldest_s));
   }
 }
 

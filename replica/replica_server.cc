@@ -30,6 +30,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
       ring_(cluster::ReplicaIds(config), config.tokens_per_replica),
       self_index_(static_cast<int>(self_ - config.replicas.data())),
       trees_(config, ring_, self_index_),
+      hints_(config),
       start_ms_(loop.now_ms()) {
   commands_.Add("ping", -1, &ReplicaServer::Ping);
   commands_.Add("echo", 2, &ReplicaServer::Echo);
@@ -76,8 +77,8 @@ cluster::Status ReplicaServer::Start() {
       [this](std::string_view key, std::string_view v) {
         OnWriteLost(key, v);
       });
-  auto handoff =
-      HintedHandoff::Create(config_, loop_, store_, group_commit_, &flush_);
+  auto handoff = HintedHandoff::Create(config_, loop_, store_, group_commit_,
+                                       &flush_, &hints_);
   if (!handoff.ok()) return handoff.status();
   handoff_ = handoff.value();
   anti_entropy_ = AntiEntropy::Create(
@@ -85,7 +86,8 @@ cluster::Status ReplicaServer::Start() {
       [this](std::string_view key, std::string_view record) {
         return PutData(nullptr, key, record);
       });
-  sweeper_ = Sweeper::Create(config_, loop_, group_commit_, &trees_, &flush_);
+  sweeper_ =
+      Sweeper::Create(config_, loop_, group_commit_, &trees_, &flush_, &hints_);
   return cluster::Status::OK();
 }
 
@@ -143,9 +145,11 @@ cluster::Result<std::optional<std::string>> ReplicaServer::NewestFor(
       ring_.Walk(key).first(static_cast<size_t>(config_.replication_factor));
   if (!own.ok() || !ReadsHints(homes, self_index_)) return own;
   std::vector<std::optional<std::string>> held = {std::move(own.value())};
+  const uint64_t now = net::WallMs();
   for (uint16_t home : homes) {
     auto hint = group_commit_->Lookup(HintKey(config_.replicas[home].id, key));
     if (!hint.ok()) return hint.status();
+    if (hint.value() && HintOutlived(*hint.value(), now, config_)) continue;
     held.push_back(std::move(hint.value()));
   }
   return NewestHeld(std::move(held));
@@ -268,12 +272,34 @@ void ReplicaServer::HintPut(net::Session& s,
     return;
   }
   if (DropFlushed(&s, args.record)) return;
-  auto held = Put(&s, HintKey(home->id, args.key), args.record);
-  if (!held.ok()) {
-    ReplyError(s, held.status());
-    return;
+  cluster::Status put = PutHint(s, home->id, args.key, args.record);
+  if (!put.ok()) ReplyError(s, put);
+}
+
+cluster::Status ReplicaServer::PutHint(net::Session& s, const std::string& home,
+                                       std::string_view key,
+                                       std::string_view record) {
+  const std::string storage_key = HintKey(home, key);
+  const int64_t bytes = HintBytes(storage_key, record);
+  cluster::Status admitted = hints_.Admit(home, bytes, net::WallMs());
+  if (!admitted.ok()) return admitted;
+  // The whole record held before, for its size (Put() returns its header).
+  auto before = group_commit_->Lookup(storage_key);
+  if (!before.ok()) return before.status();
+  auto put = Put(&s, storage_key, record);
+  if (!put.ok()) return put.status();
+  // Put() validated the record; it replaced `before` only if newer.
+  const cluster::Version version = cluster::ParseRecord(record)->version;
+  std::optional<int64_t> replaced;
+  if (before.value()) {
+    std::string_view held = *before.value();
+    if (!(cluster::ParseRecord(held)->version < version)) {
+      return cluster::Status::OK();  // superseded: nothing changed
+    }
+    replaced = HintBytes(storage_key, held);
   }
-  handoff_->OnHintStored(home->id, !held.value().has_value());
+  hints_.Stored(home, bytes, replaced, version.wall_ms);
+  return cluster::Status::OK();
 }
 
 void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {

@@ -15,6 +15,7 @@
 #include "replica/anti_entropy.h"
 #include "replica/flush_mark.h"
 #include "replica/group_commit.h"
+#include "replica/hint_ledger.h"
 #include "replica/hinted_handoff.h"
 #include "replica/peer_trees.h"
 #include "replica/record_store.h"
@@ -63,13 +64,18 @@ class ReplicaServer : public net::RequestHandler {
   // Put() for our own data, keeping the Merkle trees in step.
   cluster::Status PutData(net::Session* s, std::string_view key,
                           std::string_view record);
+  // Stores a hint for `home` unless the ledger refuses it (then answers the
+  // refusal), and enters it in the ledger.
+  cluster::Status PutHint(net::Session& s, const std::string& home,
+                          std::string_view key, std::string_view record);
   // OK unless `version` is further ahead of this replica's clock than
   // max-clock-offset-ms; then the error says by how much, and it is counted
   // and logged.
   cluster::Status CheckClock(const cluster::Version& version);
   void ReplyError(net::Session& s, const cluster::Status& status);
   // Our own record for `key`, or, if we are not one of its home replicas,
-  // the newest of it and the hints we hold for its homes (read_choice.h).
+  // the newest of it and the hints we hold for its homes (read_choice.h)
+  // that have not outlived gc-grace (hint_ledger.h).
   cluster::Result<std::optional<std::string>> NewestFor(std::string_view key);
   // True (and the write answered as superseded, if `s`) when `record` is
   // older than the last FLUSHALL: it is not stored.
@@ -102,6 +108,7 @@ class ReplicaServer : public net::RequestHandler {
   int self_index_;
   PeerTrees trees_;
   FlushMark flush_;
+  HintLedger hints_;
   resp::CommandTable<Handler> commands_;
   std::unordered_map<uint64_t, PendingWrite> pending_writes_;
   uint64_t next_token_ = 1;

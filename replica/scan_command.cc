@@ -8,7 +8,8 @@
 // header (version, tombstone, expiry; no value), newest first among our
 // own data and the hints we hold for the range's homes. `flush` is our
 // FLUSHALL mark ("" if none): records it covers are left out here, and the
-// caller drops what other replicas answer that it covers too.
+// caller drops what other replicas answer that it covers too. Hints older
+// than gc-grace are left out as well (hint_ledger.h).
 //
 // A page stops after about `count` records per source, but never inside a
 // run of records at one position, so `covered` is always a clean boundary.
@@ -19,7 +20,9 @@
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/cluster/ring.h"
+#include "protocol/net/clock.h"
 #include "protocol/resp/reply_writer.h"
+#include "replica/hint_ledger.h"
 #include "replica/read_choice.h"
 #include "replica/replica_server.h"
 #include "replica/storage_keys.h"
@@ -36,6 +39,13 @@ std::optional<uint64_t> ParseU64(std::string_view s) {
   return v;
 }
 
+// What a page leaves out: records the flush covers, hints past gc-grace.
+struct LeftOut {
+  const FlushMark& flush;
+  uint64_t now_ms;
+  uint64_t gc_grace_ms;
+};
+
 struct Page {
   uint64_t covered;
   // key -> the header of its newest record
@@ -47,7 +57,7 @@ struct Page {
 // position's records; lowers page->covered to where this source is
 // complete.
 cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
-                           uint64_t last, size_t count, const FlushMark& flush,
+                           uint64_t last, size_t count, const LeftOut& left_out,
                            Page* page) {
   size_t taken = 0;
   uint64_t last_taken = 0;
@@ -64,7 +74,11 @@ cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
     ++taken;
     last_taken = position;
     auto record = cluster::ParseRecord(value);
-    if (!record.ok() || flush.Covers(record->version)) return true;
+    if (!record.ok() || left_out.flush.Covers(record->version) ||
+        (hint && HintOutlived(record->version.wall_ms, left_out.now_ms,
+                              left_out.gc_grace_ms))) {
+      return true;
+    }
     auto [it, added] = page->newest.try_emplace(std::string(key),
                                                 cluster::RecordHeader(value));
     if (!added && cluster::ParseRecord(it->second)->version < record->version) {
@@ -101,9 +115,11 @@ void ReplicaServer::ScanRange(net::Session& s,
       sources.push_back(HintRange(config_.replicas[home].id, *first, *last));
     }
   }
+  const LeftOut left_out{flush_, net::WallMs(),
+                         static_cast<uint64_t>(config_.gc_grace_ms)};
   for (const KeyRange& source : sources) {
     cluster::Status read = ReadSource(
-        *store_, source, *last, static_cast<size_t>(*count), flush_, &page);
+        *store_, source, *last, static_cast<size_t>(*count), left_out, &page);
     if (!read.ok()) {
       ReplyError(s, read);
       return;

@@ -12,21 +12,26 @@ namespace {
 
 constexpr uint64_t kTickMs = 100;
 
+// A pass: the data, then (after the flush mark, which Visit skips) every
+// hint.
+KeyRange SweptKeys() { return {AllData().begin, AllHints().end}; }
+
 }  // namespace
 
 Sweeper::Sweeper(const cluster::Config& config, net::Loop& loop,
                  GroupCommit* group_commit, PeerTrees* trees,
-                 const FlushMark* flush)
+                 const FlushMark* flush, HintLedger* ledger)
     : config_(config),
       group_commit_(group_commit),
       trees_(trees),
       flush_(flush),
+      ledger_(ledger),
       timer_(net::Timer::Create(loop, [this] { Tick(); })) {}
 
 Sweeper* Sweeper::Create(const cluster::Config& config, net::Loop& loop,
                          GroupCommit* group_commit, PeerTrees* trees,
-                         const FlushMark* flush) {
-  auto* s = new Sweeper(config, loop, group_commit, trees, flush);
+                         const FlushMark* flush, HintLedger* ledger) {
+  auto* s = new Sweeper(config, loop, group_commit, trees, flush, ledger);
   s->timer_->Start(kTickMs, kTickMs);
   return s;
 }
@@ -35,11 +40,12 @@ void Sweeper::Tick() {
   size_t budget = std::max<size_t>(
       1, static_cast<size_t>(config_.expiry_sweep_rate) * kTickMs / 1000);
   uint64_t now = net::WallMs();
-  auto last = group_commit_->store()->Scan(
-      AllData(), cursor_, budget, [&](std::string_view key, std::string_view) {
-        Visit(key, now);
-        return true;
-      });
+  auto last =
+      group_commit_->store()->Scan(SweptKeys(), cursor_, budget,
+                                   [&](std::string_view key, std::string_view) {
+                                     Visit(key, now);
+                                     return true;
+                                   });
   if (!last.ok()) {
     net::Log("expiry sweep failed: %s", last.status().message().c_str());
     return;
@@ -49,14 +55,16 @@ void Sweeper::Tick() {
     last_pass_ = current_;
     current_ = Counts{};
     ++passes_;
+    ledger_->PassDone();
   }
 }
 
 void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
+  auto key = ParseDataKey(storage_key);
+  if (!key) return VisitHint(storage_key, now_ms);
   // The overlay may hold a newer record than the store: act on that one.
   auto held = group_commit_->Lookup(storage_key);
-  auto key = ParseDataKey(storage_key);
-  if (!held.ok() || !held.value() || !key) return;
+  if (!held.ok() || !held.value()) return;
   const std::string& encoded = *held.value();
   auto record = cluster::ParseRecord(encoded);
   if (!record.ok()) return;
@@ -82,6 +90,27 @@ void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
                                  cluster::EncodeRecord(tombstone));
   } else {
     ++current_.live;
+  }
+}
+
+void Sweeper::VisitHint(std::string_view storage_key, uint64_t now_ms) {
+  auto hint = ParseHintKey(storage_key);
+  if (!hint) return;  // the flush mark
+  auto held = group_commit_->Lookup(storage_key);
+  if (!held.ok() || !held.value()) return;
+  const std::string& encoded = *held.value();
+  auto record = cluster::ParseRecord(encoded);
+  if (!record.ok()) return;
+  if (!flush_->Covers(record->version) &&
+      !HintOutlived(record->version.wall_ms, now_ms,
+                    static_cast<uint64_t>(config_.gc_grace_ms))) {
+    ledger_->Seen(hint->home, record->version.wall_ms);
+    return;
+  }
+  // Safe to drop undelivered: see HintOutlived.
+  auto removed = group_commit_->Remove(storage_key, encoded);
+  if (removed.ok() && removed.value()) {
+    ledger_->Dropped(hint->home, HintBytes(storage_key, encoded));
   }
 }
 

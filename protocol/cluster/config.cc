@@ -390,6 +390,10 @@ const Directive kDirectives[] = {
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kInt64Max, c.hint_window_ms);
      }},
+    {"hint-max-bytes", 1, 1, "<bytes>",
+     [](const Args& a, Config& c) {
+       return SetMemory(a[0], 0, c.hint_max_bytes);
+     }},
     {"handoff-rate", 1, 1, "<records per second>",
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kIntMax, c.handoff_rate);
@@ -681,7 +685,8 @@ Status ValidateForReplica(const Config& config) {
     return Invalid("'replica-id' " + config.replica_id +
                    " does not name a 'replica' line");
   }
-  // A hint older than a purged tombstone would bring back what it deleted.
+  // Hints older than gc-grace are purged undelivered: a stand-in must stop
+  // taking hints for an absent home before its first ones reach that age.
   if (config.hint_window_ms >= config.gc_grace_ms) {
     return Invalid("'hint-window-ms' " + std::to_string(config.hint_window_ms) +
                    " must be shorter than 'gc-grace-ms' " +

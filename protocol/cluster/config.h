@@ -73,7 +73,15 @@ struct Config {
   std::string dir = ".";   // dir: data folder
   AppendFsync appendfsync = AppendFsync::kAlways;  // appendfsync
   bool hinted_handoff = true;                      // hinted-handoff yes|no
-  int64_t hint_window_ms = 3 * 3600 * 1000;        // hint-window-ms
+  // hint-window-ms: a stand-in refuses new hints for a home while the
+  // oldest hint it holds for it is older than this (the home has been away
+  // that long): such writes fail instead of piling up. Hints it holds are
+  // kept until delivered, whatever their age, up to gc-grace-ms.
+  int64_t hint_window_ms = 3 * 3600 * 1000;
+  // hint-max-bytes: the bytes of hints a stand-in holds, over every home;
+  // past it new hints are refused (the write fails with a quorum error
+  // when too few replicas take it). 0: no limit.
+  int64_t hint_max_bytes = 1LL << 30;
   int handoff_rate = 5000;  // handoff-rate: records per second
   // anti-entropy-interval-ms: how often each replica compares its Merkle
   // trees with every peer it shares keys with.
@@ -82,6 +90,7 @@ struct Config {
   // gc-grace-ms: tombstones (and expired records) are purged this long after
   // their time; it must exceed the time anti-entropy needs to visit every
   // peer, or a replica that missed a delete could bring the value back.
+  // Hints older than this are purged undelivered, and never served.
   int64_t gc_grace_ms = 10LL * 24 * 3600 * 1000;
   int expiry_sweep_rate = 20000;  // expiry-sweep-rate: records scanned/s
 
