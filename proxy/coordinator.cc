@@ -325,7 +325,7 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
   if (reply->type == Type::kBulk) {
     auto view = cluster::ParseRecord(reply->str);
     if (!view.ok()) return false;
-    answer.version = view->version;
+    answer.rank = cluster::RankOf(reply->str);
     ObserveVersion(view->version);
     (void)op.newest.Offer(std::move(reply->str));
   }
@@ -384,8 +384,8 @@ void Coordinator::Finish(Op& op, QuorumResult::Outcome outcome) {
 }
 
 bool Coordinator::Repair(Op& op) {
-  std::optional<cluster::Version> newest;
-  if (!op.newest.empty()) newest = op.newest.version();
+  std::optional<cluster::RecordRank> newest;
+  if (!op.newest.empty()) newest = op.newest.rank();
   RepairDecision decision =
       DecideRepair(op.answers, newest,
                    {config_.read_repair, config_.read_quorum}, op.replied);

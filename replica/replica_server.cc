@@ -221,11 +221,11 @@ cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
   if (DropFlushed(s, record)) return cluster::Status::OK();
   auto prev = Put(s, DataKey(key), record);
   if (!prev.ok()) return prev.status();
-  // Put validated the record; the trees follow the newest version held.
-  cluster::Version after = cluster::ParseRecord(record)->version;
-  std::optional<cluster::Version> before;
-  if (prev.value()) before = cluster::ParseRecord(*prev.value())->version;
-  if (!before || *before < after) trees_.Update(key, before, after);
+  // Put validated the record; the trees follow the record held.
+  if (!prev.value() || cluster::Supersedes(record, *prev.value())) {
+    trees_.Update(key, prev.value() ? PeerTrees::RankOf(*prev.value()) : "",
+                  PeerTrees::RankOf(record));
+  }
   return cluster::Status::OK();
 }
 
@@ -289,27 +289,24 @@ void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
 }
 
 void ReplicaServer::OnWriteLost(std::string_view storage_key,
-                                std::string_view version) {
+                                std::string_view rank) {
   auto data = ParseDataKey(storage_key);
   if (!data) return;  // hints and the flush mark are not in the trees
   // Stop() lets a batch on the worker finish after the server let go.
   if (group_commit_ == nullptr) return;
-  std::optional<cluster::Version> lost;
-  if (!version.empty()) lost = cluster::DecodeVersion(version);
   auto held = group_commit_->Lookup(storage_key);
   if (!held.ok()) {
-    // The trees keep the lost version; anti-entropy may then miss this key
+    // The trees keep the lost record; anti-entropy may then miss this key
     // until the trees are rebuilt at the next start.
     net::Log("after a failed write, cannot read a record back: %s",
              held.status().message().c_str());
     return;
   }
-  std::optional<cluster::Version> now;
-  if (held.value()) {
-    auto record = cluster::ParseRecord(*held.value());
-    if (record.ok()) now = record->version;
+  std::string now;
+  if (held.value() && cluster::ParseRecord(*held.value()).ok()) {
+    now = PeerTrees::RankOf(*held.value());
   }
-  trees_.Update(data->key, lost, now);
+  trees_.Update(data->key, rank, now);
 }
 
 }  // namespace leaderless::replica

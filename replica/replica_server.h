@@ -77,7 +77,7 @@ class ReplicaServer : public net::RequestHandler {
   void OnWriteDone(uint64_t token, const cluster::Status& status);
   // A failed batch lost the record of `version` under `storage_key`: the
   // trees go back to what the store holds.
-  void OnWriteLost(std::string_view storage_key, std::string_view version);
+  void OnWriteLost(std::string_view storage_key, std::string_view rank);
   int PeerIndex(std::string_view id) const;  // -1 if not a peer
   void InfoServer(std::string* out) const;
   void InfoStorage(std::string* out) const;

@@ -26,9 +26,10 @@
 //                             (level 0 = root, up to kMerkleDepth = leaves)
 //                             of our tree for the requester, as int64
 //   LL.LEAF <requester-id> <leaf>
-//                          -> array: key, version (16 bytes), key,
-//                             version, ... for the records of that leaf we
-//                             share with the requester (none past gc-grace)
+//                          -> array: key, rank (kEncodedRankSize bytes, see
+//                             EncodeRank), key, rank, ... for the records of
+//                             that leaf we share with the requester (none
+//                             past gc-grace)
 //
 // Errors are "-ERR ..." replies. LL.TREE and LL.LEAF serve anti-entropy
 // (replica/anti_entropy.h).
@@ -117,6 +118,9 @@ Result<std::vector<LeafEntry>> ParseLeafReply(
   std::vector<LeafEntry> entries;
   entries.reserve(elements.size() / 2);
   for (size_t i = 0; i < elements.size(); i += 2) {
+    if (elements[i + 1].size() != kEncodedRankSize) {
+      return Status::Corruption("leaf reply with a malformed rank");
+    }
     entries.push_back({elements[i], elements[i + 1]});
   }
   return entries;

@@ -93,10 +93,10 @@ struct LeafArgs {
 };
 LeafArgs ParseLeafArgs(std::span<const std::string_view> argv);
 
-// One (key, version) pair of an LL.LEAF reply; views into the reply.
+// One (key, rank) pair of an LL.LEAF reply; views into the reply.
 struct LeafEntry {
   std::string_view key;
-  std::string_view version;  // encoded, see EncodedVersion()
+  std::string_view rank;  // kEncodedRankSize bytes, see EncodeRank()
 };
 
 // Parses the elements of an LL.LEAF array reply. Corruption if malformed.
