@@ -45,6 +45,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
   add(cluster::kLeafCommand, &ReplicaServer::LeafEntries);
   add(cluster::kFlushCommand, &ReplicaServer::Flush);
   add(cluster::kScanCommand, &ReplicaServer::ScanRange);
+  add(cluster::kProxyCommand, &ReplicaServer::ProxyHello);
 }
 
 ReplicaServer::~ReplicaServer() = default;
@@ -129,6 +130,26 @@ void ReplicaServer::Ping(net::Session& s,
 void ReplicaServer::Echo(net::Session& s,
                          std::span<const std::string_view> argv) {
   resp::ReplyWriter(&s.Reply()).Bulk(argv[1]);
+}
+
+void ReplicaServer::ProxyHello(net::Session& s,
+                               std::span<const std::string_view> argv) {
+  cluster::ProxyArgs args = cluster::ParseProxyArgs(argv);
+  resp::ReplyWriter w(&s.Reply());
+  const std::string* holder =
+      proxies_.Claim(args.proxy_id, args.instance, s.id(), s.peer_address());
+  if (holder == nullptr) {
+    w.SimpleString("OK");
+    return;
+  }
+  std::string error = cluster::ProxyIdInUseError(args.proxy_id, *holder);
+  net::Log("refused a proxy from %s: %s", s.peer_address().c_str(),
+           error.c_str());
+  w.Error(error);
+}
+
+void ReplicaServer::OnSessionClosed(net::Session& session) {
+  proxies_.Release(session.id());
 }
 
 void ReplicaServer::Quit(net::Session& s, std::span<const std::string_view>) {

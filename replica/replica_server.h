@@ -17,6 +17,7 @@
 #include "replica/group_commit.h"
 #include "replica/hinted_handoff.h"
 #include "replica/peer_trees.h"
+#include "replica/proxy_registry.h"
 #include "replica/record_store.h"
 #include "replica/sweeper.h"
 
@@ -40,6 +41,7 @@ class ReplicaServer : public net::RequestHandler {
 
   void OnRequest(net::Session& session,
                  std::span<const std::string_view> argv) override;
+  void OnSessionClosed(net::Session& session) override;
 
  private:
   using Handler = void (ReplicaServer::*)(net::Session&,
@@ -55,6 +57,7 @@ class ReplicaServer : public net::RequestHandler {
   void LeafEntries(net::Session& s, std::span<const std::string_view> argv);
   void Flush(net::Session& s, std::span<const std::string_view> argv);
   void ScanRange(net::Session& s, std::span<const std::string_view> argv);
+  void ProxyHello(net::Session& s, std::span<const std::string_view> argv);
 
   // Offers `record` under `storage_key`; with a session, answers it once
   // durable. Returns the header of the record held before (nullopt: none).
@@ -104,6 +107,7 @@ class ReplicaServer : public net::RequestHandler {
   FlushMark flush_;
   resp::CommandTable<Handler> commands_;
   std::unordered_map<uint64_t, PendingWrite> pending_writes_;
+  ProxyRegistry proxies_;
   uint64_t next_token_ = 1;
   uint64_t start_ms_;
   uint64_t commands_processed_ = 0;

@@ -72,7 +72,7 @@ TEST(ReplicaProtocolTest, RequestsMatchTheirArity) {
     ReplicaCommand command;
     std::string wire;
   };
-  std::vector<Case> cases(7);
+  std::vector<Case> cases(8);
   AppendGetRequest(&cases[0].wire, "k");
   cases[0].command = kGetCommand;
   AppendPutRequest(&cases[1].wire, "k", "r");
@@ -88,6 +88,8 @@ TEST(ReplicaProtocolTest, RequestsMatchTheirArity) {
   cases[5].command = kTreeCommand;
   AppendLeafRequest(&cases[6].wire, "r", 0);
   cases[6].command = kLeafCommand;
+  AppendProxyRequest(&cases[7].wire, 65535, "t");
+  cases[7].command = kProxyCommand;
   for (const Case& c : cases) {
     W words = Words(c.wire);
     ASSERT_FALSE(words.empty());
