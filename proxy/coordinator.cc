@@ -19,7 +19,9 @@
 #include "proxy/coordinator.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
+#include <random>
 
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
@@ -64,6 +66,23 @@ std::string QuorumResult::Error() const {
   return error;
 }
 
+namespace {
+
+// A token drawn at each process start: replicas tell this instance of the
+// proxy-id from another one (or from this proxy before a restart) by it.
+std::string InstanceToken() {
+  std::random_device random;
+  std::string token;
+  for (int i = 0; i < 4; ++i) {
+    char part[9];
+    std::snprintf(part, sizeof(part), "%08x", random());
+    token += part;
+  }
+  return token;
+}
+
+}  // namespace
+
 Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
     : config_(config),
       loop_(loop),
@@ -71,6 +90,7 @@ Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
       clock_(static_cast<uint32_t>(config.proxy_id),
              static_cast<uint64_t>(config.max_clock_offset_ms)),
       state_since_(config.replicas.size(), loop.now_ms()),
+      refusals_(config.replicas.size(), 0),
       deadlines_(net::DeadlineQueue::Create(
           loop, [this](uint64_t id) { OnDeadline(id); })) {
   net::PeerLinkOptions options;
@@ -78,6 +98,8 @@ Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
       static_cast<size_t>(config.replica_link_max_in_flight);
   options.max_consecutive_timeouts = config.replica_down_after_timeouts;
   options.probe_timeout_ms = static_cast<uint64_t>(config.request_timeout_ms);
+  cluster::AppendProxyRequest(
+      &options.hello, static_cast<uint32_t>(config.proxy_id), InstanceToken());
   for (size_t i = 0; i < config.replicas.size(); ++i) {
     const auto& r = config.replicas[i];
     links_.push_back(net::PeerLink::Create(loop, static_cast<int>(i), r.host,
@@ -332,7 +354,7 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
   if (reply->type == Type::kBulk) {
     auto view = cluster::ParseRecord(reply->str);
     if (!view.ok()) return false;
-    answer.version = view->version;
+    answer.rank = cluster::RankOf(reply->str);
     ObserveVersion(view->version);
     (void)op.newest.Offer(std::move(reply->str));
   }
@@ -391,8 +413,8 @@ void Coordinator::Finish(Op& op, QuorumResult::Outcome outcome) {
 }
 
 bool Coordinator::Repair(Op& op) {
-  std::optional<cluster::Version> newest;
-  if (!op.newest.empty()) newest = op.newest.version();
+  std::optional<cluster::RecordRank> newest;
+  if (!op.newest.empty()) newest = op.newest.rank();
   RepairDecision decision =
       DecideRepair(op.answers, newest,
                    {config_.read_repair, config_.read_quorum}, op.replied);
@@ -458,9 +480,35 @@ void Coordinator::OnDeadline(uint64_t op_id) {
 
 void Coordinator::OnPeerState(int peer, bool connected) {
   state_since_[peer] = loop_.now_ms();
+  if (connected) {
+    ever_up_ = true;
+    refusals_[peer] = 0;
+  }
   const auto& r = config_.replicas[peer];
   net::Log("replica %s (%s:%d) is %s", r.id.c_str(), r.host.c_str(), r.port,
            connected ? "up" : "down");
+}
+
+// A refused link stays down and tries again with backoff. A proxy that no
+// replica has accepted yet gives up after a few refusals in a row from one
+// replica: another proxy with its proxy-id is alive, and a proxy that just
+// restarted has given the replica time to see its old connection close. A
+// proxy already serving keeps the link down and goes on (its other links
+// were accepted).
+void Coordinator::OnPeerRefused(int peer, std::string_view error) {
+  constexpr int kRefusalsBeforeExit = 3;
+  const auto& r = config_.replicas[peer];
+  std::string message = "replica " + r.id + " (" + r.host + ":" +
+                        std::to_string(r.port) +
+                        ") refused this proxy: " + std::string(error);
+  if (!ever_up_ && ++refusals_[peer] >= kRefusalsBeforeExit && fatal_) {
+    FatalFn fatal = std::move(fatal_);
+    fatal(message);
+    return;
+  }
+  if (refusal_log_.Allow(loop_.now_ms())) {
+    net::Log("%s; the link stays down", message.c_str());
+  }
 }
 
 std::vector<Coordinator::ReplicaState> Coordinator::Replicas() const {

@@ -152,8 +152,15 @@ class Coordinator : public net::PeerLink::Listener {
 
   void Close();
 
+  // Called (at most once) when this proxy must not run: replicas refuse it
+  // because another live proxy has its proxy-id, and none has accepted it
+  // yet. The caller ends the process with `message`.
+  using FatalFn = std::function<void(const std::string& message)>;
+  void set_fatal(FatalFn fatal) { fatal_ = std::move(fatal); }
+
   void OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) override;
   void OnPeerState(int peer, bool connected) override;
+  void OnPeerRefused(int peer, std::string_view error) override;
 
  private:
   struct Op {
@@ -228,6 +235,12 @@ class Coordinator : public net::PeerLink::Listener {
   net::LogThrottle clock_log_;
   std::vector<net::PeerLink*> links_;  // free themselves after Close()
   std::vector<uint64_t> state_since_;
+  // Refusals of LL.PROXY in a row, by replica, and whether any replica has
+  // accepted this proxy yet (see OnPeerRefused).
+  std::vector<int> refusals_;
+  bool ever_up_ = false;
+  FatalFn fatal_;
+  net::LogThrottle refusal_log_;
   net::DeadlineQueuePtr deadlines_;
   std::unordered_map<uint64_t, std::unique_ptr<Op>> ops_;
   uint64_t next_op_id_ = 1;

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/replica_protocol.h"
@@ -19,6 +20,15 @@ struct Merged {
   std::map<std::string, cluster::RecordView> newest;  // views into replies
 };
 
+// Whether `b` wins over `a` for a key's liveness. Pages carry headers,
+// without the digest cluster::CompareRecords ends with: version, then a
+// tombstone above a value as there, then the expiry, so the choice does not
+// depend on the order of the answers.
+bool Before(const cluster::RecordView& a, const cluster::RecordView& b) {
+  return std::tie(a.version, a.tombstone, a.expire_at_ms) <
+         std::tie(b.version, b.tombstone, b.expire_at_ms);
+}
+
 // Folds one replica's LL.SCAN answer into `m`; false if malformed.
 bool Fold(const net::PeerReply& r, Merged& m) {
   if (r.type != Type::kArray) return false;
@@ -30,7 +40,7 @@ bool Fold(const net::PeerReply& r, Merged& m) {
   }
   for (const auto& [key, record] : page->records) {
     auto [it, added] = m.newest.try_emplace(std::string(key), record);
-    if (!added && it->second.version < record.version) it->second = record;
+    if (!added && Before(it->second, record)) it->second = record;
   }
   return true;
 }

@@ -31,6 +31,10 @@ class ProxyService : public net::Service {
       : config_(config), server_(config, loop) {}
 
   cluster::Status Start() override {
+    // Another live proxy with this proxy-id: both would stamp the same
+    // versions on different values.
+    server_.coordinator().set_fatal(
+        [this](const std::string& message) { Fatal(message); });
     cluster::Status started = server_.Start();
     if (!started.ok()) return started;
     net::Log("proxy %lld ready on %s:%d, N=%d R=%d W=%d over %zu replicas",

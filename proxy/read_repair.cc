@@ -6,21 +6,21 @@ namespace leaderless::proxy {
 namespace {
 
 int Holders(std::span<const ReadAnswer> answers,
-            const cluster::Version& newest) {
+            const cluster::RecordRank& newest) {
   return static_cast<int>(
       std::count_if(answers.begin(), answers.end(),
-                    [&](const ReadAnswer& a) { return a.version == newest; }));
+                    [&](const ReadAnswer& a) { return a.rank == newest; }));
 }
 
 }  // namespace
 
 RepairDecision DecideRepair(std::span<ReadAnswer> answers,
-                            const std::optional<cluster::Version>& newest,
+                            const std::optional<cluster::RecordRank>& newest,
                             const RepairPolicy& policy, bool replied) {
   RepairDecision decision;
   if (policy.mode == cluster::ReadRepair::kOff || !newest) return decision;
   for (ReadAnswer& a : answers) {
-    if (a.home && std::max(a.version, a.repaired_to) < *newest) {
+    if (a.home && std::max(a.rank, a.repaired_to) < *newest) {
       decision.stale.push_back(a.replica);
       a.repaired_to = *newest;
     }

@@ -7,10 +7,10 @@
 //   LL.TREE me 1 <children of differing nodes> ... down to the leaves
 //        │
 //        ▼ per differing leaf (while the round's budget lasts)
-//   LL.LEAF me <leaf> ─▶ their (key, version) list vs ours (ListLeaf)
+//   LL.LEAF me <leaf> ─▶ their (key, rank) list vs ours (ListLeaf)
 //        │
-//        ├─ theirs newer or ours missing ─▶ LL.GET key ─▶ apply locally
-//        └─ ours newer or theirs missing ─▶ LL.PUT key <our record>
+//        ├─ theirs greater or ours missing ─▶ LL.GET key ─▶ apply locally
+//        └─ ours greater or theirs missing ─▶ LL.PUT key <our record>
 //
 // The round ends when its last request is answered (or failed); a failed
 // round is simply retried at the next interval.
@@ -62,8 +62,7 @@ cluster::Status ListLeaf(
             cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
           return true;
         }
-        std::string_view version = cluster::EncodedVersion(*held.value());
-        visit(key->key, version);
+        visit(key->key, cluster::EncodeRank(cluster::RankOf(*held.value())));
         return true;
       });
   if (!last.ok()) return last.status();
@@ -215,13 +214,13 @@ void AntiEntropy::Reconcile(int peer, uint32_t leaf, net::PeerReply* list) {
   auto theirs = cluster::ParseLeafReply(net::ElementStrings(*list));
   if (!theirs.ok()) return;
   LeafDiff diff;
-  for (const cluster::LeafEntry& e : *theirs) diff.AddTheirs(e.key, e.version);
+  for (const cluster::LeafEntry& e : *theirs) diff.AddTheirs(e.key, e.rank);
   totals_.keys_exchanged += theirs->size();
   cluster::Status listed =
       ListLeaf(*group_commit_->store(), *group_commit_, *trees_, *flush_, leaf,
                peer, net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
-               [&](std::string_view key, std::string_view version) {
-                 diff.AddOurs(key, version);
+               [&](std::string_view key, std::string_view rank) {
+                 diff.AddOurs(key, rank);
                });
   if (!listed.ok()) return;
   Round& round = rounds_[peer];

@@ -115,10 +115,10 @@ class AntiEntropy : public net::PeerLink::Listener {
   bool closing_ = false;
 };
 
-// Lists the (key, version) pairs of `leaf` shared with `peer`, leaving out
+// Lists the (key, rank) pairs of `leaf` shared with `peer`, leaving out
 // records past gc-grace at `now_ms` and those `flush` covers: what LL.LEAF
 // answers and what the requester compares it with. Calls
-// `visit(key, encoded_version)`.
+// `visit(key, encoded_rank)` (cluster::EncodeRank).
 cluster::Status ListLeaf(
     const RecordStore& store, GroupCommit& group_commit, const PeerTrees& trees,
     const FlushMark& flush, uint32_t leaf, int peer, uint64_t now_ms,

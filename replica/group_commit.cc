@@ -8,10 +8,21 @@
 namespace leaderless::replica {
 namespace {
 
-// The version part of an encoded record; "" for a pending delete.
-std::string_view VersionBytes(std::string_view encoded) {
+// Names one record exactly: its encoded rank; "" for a pending delete.
+std::string RankBytes(std::string_view encoded) {
   if (encoded.empty()) return {};
-  return cluster::EncodedVersion(encoded);
+  return cluster::EncodeRank(cluster::RankOf(encoded));
+}
+
+// Whether `encoded` ("" for a pending delete) is the record `rank` names
+// (RankBytes). Hashes the record only when the versions match.
+bool IsRecord(std::string_view encoded, std::string_view rank) {
+  if (encoded.empty() || rank.empty()) return encoded.empty() == rank.empty();
+  if (cluster::EncodedVersion(encoded) !=
+      rank.substr(0, cluster::kEncodedVersionSize)) {
+    return false;
+  }
+  return RankBytes(encoded) == rank;
 }
 
 }  // namespace
@@ -53,14 +64,15 @@ cluster::Result<std::optional<std::string>> GroupCommit::Offer(
   auto prev = Lookup(key);
   if (!prev.ok()) return prev.status();
   if (!open_) open_ = std::make_unique<Batch>();
-  if (prev.value() && VersionBytes(*prev.value()) >= VersionBytes(encoded)) {
-    // Already superseded. The ack still waits for this batch, so that the
-    // newer record it yields to is durable by then; if that record is
-    // pending, its batch may yet fail.
+  if (prev.value() && !cluster::Supersedes(encoded, *prev.value())) {
+    // Already superseded (or held): of two records of one version, the
+    // greater stays on every replica. The ack still waits for this batch,
+    // so that the record it yields to is durable by then; if that record
+    // is pending, its batch may yet fail.
     ++stats_.superseded;
     if (overlay_.contains(key)) {
       open_->yielded.push_back(
-          {token, std::string(key), std::string(VersionBytes(*prev.value()))});
+          {token, std::string(key), RankBytes(*prev.value())});
     } else {
       open_->tokens.push_back(token);
     }
@@ -68,9 +80,8 @@ cluster::Result<std::optional<std::string>> GroupCommit::Offer(
     open_->tokens.push_back(token);
     overlay_.insert_or_assign(std::string(key), std::string(encoded));
     open_->writes.Put(key, encoded);
-    open_->keys.emplace_back(key, VersionBytes(encoded));
+    open_->keys.emplace_back(key, RankBytes(encoded));
   }
-  if (prev.value()) prev.value()->resize(cluster::kRecordHeaderSize);
   return prev;
 }
 
@@ -79,7 +90,7 @@ cluster::Result<bool> GroupCommit::Replace(std::string_view key,
                                            std::string_view replacement) {
   auto held = Lookup(key);
   if (!held.ok()) return held.status();
-  if (!held.value() || VersionBytes(*held.value()) != VersionBytes(expected)) {
+  if (!held.value() || *held.value() != expected) {
     return false;  // gone already, or superseded
   }
   if (!open_) open_ = std::make_unique<Batch>();
@@ -89,7 +100,7 @@ cluster::Result<bool> GroupCommit::Replace(std::string_view key,
   } else {
     open_->writes.Put(key, replacement);
   }
-  open_->keys.emplace_back(key, VersionBytes(replacement));
+  open_->keys.emplace_back(key, RankBytes(replacement));
   return true;
 }
 
@@ -138,11 +149,11 @@ void GroupCommit::OnWorkDone() {
 void GroupCommit::Finish(Batch& batch) {
   ++stats_.batches;
   stats_.applied += batch.writes.count();
-  for (const auto& [key, version] : batch.keys) {
+  for (const auto& [key, rank] : batch.keys) {
     auto it = overlay_.find(key);
-    if (it != overlay_.end() && VersionBytes(it->second) == version) {
+    if (it != overlay_.end() && IsRecord(it->second, rank)) {
       overlay_.erase(it);
-      if (!batch.status.ok() && lost_) lost_(key, version);
+      if (!batch.status.ok() && lost_) lost_(key, rank);
     }
   }
   for (uint64_t token : batch.tokens) done_(token, batch.status);
@@ -152,10 +163,10 @@ void GroupCommit::Finish(Batch& batch) {
 void GroupCommit::FailYieldedTo(const Batch& failed) {
   if (!open_) return;
   std::set<std::pair<std::string_view, std::string_view>> lost;
-  for (const auto& [key, version] : failed.keys) lost.emplace(key, version);
+  for (const auto& [key, rank] : failed.keys) lost.emplace(key, rank);
   std::vector<uint64_t> tokens;
   std::erase_if(open_->yielded, [&](const Yield& y) {
-    if (!lost.contains({y.key, y.version})) return false;
+    if (!lost.contains({y.key, y.rank})) return false;
     tokens.push_back(y.token);
     return true;
   });

@@ -27,9 +27,11 @@ namespace leaderless::replica {
 // the batch is written at once without sync (`everysec` syncs on a timer).
 //
 // Keys are storage keys (storage_keys.h): data and hints alike. A record is
-// kept only if its version is newer than the one held. Records accepted but
-// not yet durable stay in an overlay that reads consult, so a read that
-// follows a write on the same connection sees it.
+// kept only if it supersedes the one held (cluster::Supersedes: a newer
+// version, or at an equal version the greater record, so that replicas
+// holding two records of one version converge on the same one). Records
+// accepted but not yet durable stay in an overlay that reads consult, so a read
+// that follows a write on the same connection sees it.
 //
 // Heap-allocated (owns loop handles); Close() it once the loop should end.
 class GroupCommit {
@@ -39,14 +41,15 @@ class GroupCommit {
   using DoneFn = std::function<void(uint64_t token, const cluster::Status&)>;
   // Called when a batch failed, for each record of it that was the newest
   // pending one under its key: lookups of `storage_key` no longer see the
-  // record of `version` (encoded; "" for a delete) but what the store holds.
-  using LostFn = std::function<void(std::string_view storage_key,
-                                    std::string_view version)>;
+  // record of `rank` (cluster::EncodeRank; "" for a delete) but what the
+  // store holds.
+  using LostFn =
+      std::function<void(std::string_view storage_key, std::string_view rank)>;
 
   struct Stats {
     uint64_t batches = 0;     // store writes
     uint64_t applied = 0;     // records written (newer than held)
-    uint64_t superseded = 0;  // records older than held, not written
+    uint64_t superseded = 0;  // records not above the held one, not written
     uint64_t syncs = 0;       // fsyncs
   };
 
@@ -60,19 +63,18 @@ class GroupCommit {
   cluster::Result<std::optional<std::string>> Lookup(
       std::string_view key) const;
 
-  // Offers `encoded` (a valid record of `version`) for `key`. `done(token)`
-  // runs once it is durable, or once the newer record that supersedes it is
-  // (with an error if that record's batch failed).
-  // Returns the header of the record held before (kRecordHeaderSize bytes),
-  // or nullopt if none, or an error reading it (then `done` never runs).
+  // Offers `encoded` (a valid record) for `key`. `done(token)` runs once it
+  // is durable, or once the record that supersedes it is (with an error if
+  // that record's batch failed).
+  // Returns the record held before, or nullopt if none, or an error reading
+  // it (then `done` never runs).
   cluster::Result<std::optional<std::string>> Offer(std::string_view key,
                                                     std::string_view encoded,
                                                     uint64_t token);
 
   // Replaces the record under `key` by `replacement` ("" deletes it) if it
-  // still has the version of `expected` (a newer one that arrived since
-  // stays). Not acknowledged: it is durable with the batch it joins.
-  // Returns whether it replaced.
+  // still is `expected` (one that arrived since stays). Not acknowledged: it is
+  // durable with the batch it joins. Returns whether it replaced.
   cluster::Result<bool> Replace(std::string_view key, std::string_view expected,
                                 std::string_view replacement);
   cluster::Result<bool> Remove(std::string_view key,
@@ -94,11 +96,11 @@ class GroupCommit {
   struct Yield {
     uint64_t token;
     std::string key;
-    std::string version;  // of the pending record it yielded to
+    std::string rank;  // of the pending record it yielded to (EncodeRank)
   };
   struct Batch {
     RecordStore::Batch writes;
-    std::vector<std::pair<std::string, std::string>> keys;  // key, version
+    std::vector<std::pair<std::string, std::string>> keys;  // key, rank
     std::vector<uint64_t> tokens;
     std::vector<Yield> yielded;
     cluster::Status status;

@@ -29,14 +29,16 @@ bool PeerTrees::Shares(std::string_view key, int peer) const {
   return std::find(peers.begin(), peers.end(), peer) != peers.end();
 }
 
-void PeerTrees::Update(std::string_view key,
-                       const std::optional<cluster::Version>& before,
-                       const std::optional<cluster::Version>& after) {
+void PeerTrees::Update(std::string_view key, std::string_view before,
+                       std::string_view after) {
   if (before == after) return;
   uint32_t leaf = cluster::MerkleLeaf(key);
   for (uint16_t peer : SharedPeers(key)) {
-    if (before) trees_[peer].Toggle(leaf, cluster::EntryHash(key, *before));
-    if (after) trees_[peer].Toggle(leaf, cluster::EntryHash(key, *after));
+    if (!before.empty()) {
+      trees_[peer].Toggle(leaf, cluster::EntryHash(key, before));
+    }
+    if (!after.empty())
+      trees_[peer].Toggle(leaf, cluster::EntryHash(key, after));
   }
 }
 
@@ -45,9 +47,8 @@ cluster::Status PeerTrees::Rebuild(const RecordStore& store) {
       store.Scan(AllData(), "", SIZE_MAX,
                  [this](std::string_view storage_key, std::string_view value) {
                    auto key = ParseDataKey(storage_key);
-                   auto record = cluster::ParseRecord(value);
-                   if (key && record.ok())
-                     Update(key->key, std::nullopt, record->version);
+                   if (key && cluster::ParseRecord(value).ok())
+                     Update(key->key, "", RankOf(value));
                    return true;
                  });
   return last.ok() ? cluster::Status::OK() : last.status();

@@ -1,14 +1,14 @@
 #pragma once
 
-#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "protocol/cluster/config.h"
 #include "protocol/cluster/merkle_tree.h"
+#include "protocol/cluster/record.h"
 #include "protocol/cluster/ring.h"
 #include "protocol/cluster/status.h"
-#include "protocol/cluster/version.h"
 #include "replica/record_store.h"
 
 namespace leaderless::replica {
@@ -31,10 +31,15 @@ class PeerTrees {
   std::vector<uint16_t> SharedPeers(std::string_view key) const;
   bool Shares(std::string_view key, int peer) const;
 
-  // `key` went from version `before` to `after` (nullopt: no record).
-  void Update(std::string_view key,
-              const std::optional<cluster::Version>& before,
-              const std::optional<cluster::Version>& after);
+  // `key` went from the record of rank `before` to that of rank `after`
+  // (cluster::EncodeRank; "": no record).
+  void Update(std::string_view key, std::string_view before,
+              std::string_view after);
+
+  // The encoded rank `encoded` (a record) has in the trees.
+  static std::string RankOf(std::string_view encoded) {
+    return cluster::EncodeRank(cluster::RankOf(encoded));
+  }
 
   cluster::MerkleTree& TreeFor(int peer) { return trees_[peer]; }
 

@@ -46,6 +46,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
   add(cluster::kLeafCommand, &ReplicaServer::LeafEntries);
   add(cluster::kFlushCommand, &ReplicaServer::Flush);
   add(cluster::kScanCommand, &ReplicaServer::ScanRange);
+  add(cluster::kProxyCommand, &ReplicaServer::ProxyHello);
 }
 
 ReplicaServer::~ReplicaServer() = default;
@@ -131,6 +132,26 @@ void ReplicaServer::Ping(net::Session& s,
 void ReplicaServer::Echo(net::Session& s,
                          std::span<const std::string_view> argv) {
   resp::ReplyWriter(&s.Reply()).Bulk(argv[1]);
+}
+
+void ReplicaServer::ProxyHello(net::Session& s,
+                               std::span<const std::string_view> argv) {
+  cluster::ProxyArgs args = cluster::ParseProxyArgs(argv);
+  resp::ReplyWriter w(&s.Reply());
+  const std::string* holder =
+      proxies_.Claim(args.proxy_id, args.instance, s.id(), s.peer_address());
+  if (holder == nullptr) {
+    w.SimpleString("OK");
+    return;
+  }
+  std::string error = cluster::ProxyIdInUseError(args.proxy_id, *holder);
+  net::Log("refused a proxy from %s: %s", s.peer_address().c_str(),
+           error.c_str());
+  w.Error(error);
+}
+
+void ReplicaServer::OnSessionClosed(net::Session& session) {
+  proxies_.Release(session.id());
 }
 
 void ReplicaServer::Quit(net::Session& s, std::span<const std::string_view>) {
@@ -225,11 +246,11 @@ cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
   if (DropFlushed(s, record)) return cluster::Status::OK();
   auto prev = Put(s, DataKey(key), record);
   if (!prev.ok()) return prev.status();
-  // Put validated the record; the trees follow the newest version held.
-  cluster::Version after = cluster::ParseRecord(record)->version;
-  std::optional<cluster::Version> before;
-  if (prev.value()) before = cluster::ParseRecord(*prev.value())->version;
-  if (!before || *before < after) trees_.Update(key, before, after);
+  // Put validated the record; the trees follow the record held.
+  if (!prev.value() || cluster::Supersedes(record, *prev.value())) {
+    trees_.Update(key, prev.value() ? PeerTrees::RankOf(*prev.value()) : "",
+                  PeerTrees::RankOf(record));
+  }
   return cluster::Status::OK();
 }
 
@@ -315,27 +336,24 @@ void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
 }
 
 void ReplicaServer::OnWriteLost(std::string_view storage_key,
-                                std::string_view version) {
+                                std::string_view rank) {
   auto data = ParseDataKey(storage_key);
   if (!data) return;  // hints and the flush mark are not in the trees
   // Stop() lets a batch on the worker finish after the server let go.
   if (group_commit_ == nullptr) return;
-  std::optional<cluster::Version> lost;
-  if (!version.empty()) lost = cluster::DecodeVersion(version);
   auto held = group_commit_->Lookup(storage_key);
   if (!held.ok()) {
-    // The trees keep the lost version; anti-entropy may then miss this key
+    // The trees keep the lost record; anti-entropy may then miss this key
     // until the trees are rebuilt at the next start.
     net::Log("after a failed write, cannot read a record back: %s",
              held.status().message().c_str());
     return;
   }
-  std::optional<cluster::Version> now;
-  if (held.value()) {
-    auto record = cluster::ParseRecord(*held.value());
-    if (record.ok()) now = record->version;
+  std::string now;
+  if (held.value() && cluster::ParseRecord(*held.value()).ok()) {
+    now = PeerTrees::RankOf(*held.value());
   }
-  trees_.Update(data->key, lost, now);
+  trees_.Update(data->key, rank, now);
 }
 
 }  // namespace leaderless::replica

@@ -18,6 +18,7 @@
 #include "replica/hint_ledger.h"
 #include "replica/hinted_handoff.h"
 #include "replica/peer_trees.h"
+#include "replica/proxy_registry.h"
 #include "replica/record_store.h"
 #include "replica/sweeper.h"
 
@@ -41,6 +42,7 @@ class ReplicaServer : public net::RequestHandler {
 
   void OnRequest(net::Session& session,
                  std::span<const std::string_view> argv) override;
+  void OnSessionClosed(net::Session& session) override;
 
  private:
   using Handler = void (ReplicaServer::*)(net::Session&,
@@ -56,6 +58,7 @@ class ReplicaServer : public net::RequestHandler {
   void LeafEntries(net::Session& s, std::span<const std::string_view> argv);
   void Flush(net::Session& s, std::span<const std::string_view> argv);
   void ScanRange(net::Session& s, std::span<const std::string_view> argv);
+  void ProxyHello(net::Session& s, std::span<const std::string_view> argv);
 
   // Offers `record` under `storage_key`; with a session, answers it once
   // durable. Returns the header of the record held before (nullopt: none).
@@ -83,7 +86,7 @@ class ReplicaServer : public net::RequestHandler {
   void OnWriteDone(uint64_t token, const cluster::Status& status);
   // A failed batch lost the record of `version` under `storage_key`: the
   // trees go back to what the store holds.
-  void OnWriteLost(std::string_view storage_key, std::string_view version);
+  void OnWriteLost(std::string_view storage_key, std::string_view rank);
   int PeerIndex(std::string_view id) const;  // -1 if not a peer
   void InfoServer(std::string* out) const;
   void InfoStorage(std::string* out) const;
@@ -111,6 +114,7 @@ class ReplicaServer : public net::RequestHandler {
   HintLedger hints_;
   resp::CommandTable<Handler> commands_;
   std::unordered_map<uint64_t, PendingWrite> pending_writes_;
+  ProxyRegistry proxies_;
   uint64_t next_token_ = 1;
   uint64_t start_ms_;
   uint64_t commands_processed_ = 0;

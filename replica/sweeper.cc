@@ -73,7 +73,7 @@ void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
                            static_cast<uint64_t>(config_.gc_grace_ms))) {
     auto removed = group_commit_->Remove(storage_key, encoded);
     if (removed.ok() && removed.value()) {
-      trees_->Update(key->key, record->version, std::nullopt);
+      trees_->Update(key->key, PeerTrees::RankOf(encoded), "");
       ++purged_;
     }
   } else if (record->tombstone) {
@@ -81,13 +81,17 @@ void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
     ++(record->expire_at_ms != 0 ? current_.expired : current_.tombstones);
   } else if (!record->IsLive(now_ms)) {
     ++current_.expired;
-    // Same version, so the Merkle trees do not change.
+    // Same version; the trees cover the kind too, so they follow.
     cluster::Record tombstone;
     tombstone.version = record->version;
     tombstone.tombstone = true;
     tombstone.expire_at_ms = record->expire_at_ms;
-    (void)group_commit_->Replace(storage_key, encoded,
-                                 cluster::EncodeRecord(tombstone));
+    std::string replacement = cluster::EncodeRecord(tombstone);
+    auto replaced = group_commit_->Replace(storage_key, encoded, replacement);
+    if (replaced.ok() && replaced.value()) {
+      trees_->Update(key->key, PeerTrees::RankOf(encoded),
+                     PeerTrees::RankOf(replacement));
+    }
   } else {
     ++current_.live;
   }

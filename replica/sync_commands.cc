@@ -74,9 +74,9 @@ void ReplicaServer::LeafEntries(net::Session& s,
   cluster::Status listed =
       ListLeaf(*store_, *group_commit_, trees_, flush_, *leaf, peer,
                net::WallMs(), static_cast<uint64_t>(config_.gc_grace_ms),
-               [&](std::string_view key, std::string_view version) {
+               [&](std::string_view key, std::string_view rank) {
                  w.Bulk(key);
-                 w.Bulk(version);
+                 w.Bulk(rank);
                  ++entries;
                });
   if (!listed.ok()) {

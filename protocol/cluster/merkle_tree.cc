@@ -8,21 +8,12 @@ uint32_t MerkleLeaf(std::string_view key) {
   return static_cast<uint32_t>(RingHash(key) >> kLeafShift);
 }
 
-uint64_t EntryHash(std::string_view key, const Version& version) {
-  // The version as encoded (version.cc) and the key's length: fixed-size
-  // parts after the key, so no two (key, version) pairs give the same bytes.
-  // Built on the stack: this runs for every write.
-  char tail[kEncodedVersionSize + 2];
-  char* p = tail;
-  auto put = [&p](uint64_t v, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i) *p++ = static_cast<char>(v >> (8 * i));
-  };
-  put(version.wall_ms, 8);
-  put(version.logical, 4);
-  put(version.node, 4);
-  *p++ = static_cast<char>(key.size() & 0xff);
-  *p++ = static_cast<char>((key.size() >> 8) & 0xff);
-  return RingHashOf({key, std::string_view(tail, sizeof(tail))});
+uint64_t EntryHash(std::string_view key, std::string_view rank) {
+  // The rank (fixed size) and the key's length after the key, so no two
+  // (key, rank) pairs give the same bytes.
+  const char length[2] = {static_cast<char>(key.size() & 0xff),
+                          static_cast<char>((key.size() >> 8) & 0xff)};
+  return RingHashOf({key, rank, std::string_view(length, sizeof(length))});
 }
 
 MerkleTree::MerkleTree() : leaves_(kMerkleLeaves, 0) {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/cluster/version.h"
+#include "protocol/cluster/record.h"
 
 namespace leaderless::cluster {
 
@@ -13,7 +13,7 @@ namespace leaderless::cluster {
 // (anti-entropy). Frozen: replicas compare nodes by position.
 //
 // Keys fall into kMerkleLeaves leaves by the top bits of their ring hash;
-// a leaf's hash is the XOR of EntryHash(key, version) over its entries, so
+// a leaf's hash is the XOR of EntryHash(key, rank) over its entries, so
 // a write updates it in O(1) (XOR the old entry out, the new one in) and
 // the tree never needs a full scan but at start-up. Inner nodes hash their
 // kMerkleFanout children, recomputed lazily when read.
@@ -27,8 +27,11 @@ inline constexpr int kLeafShift = 52;
 
 // The leaf (0..kMerkleLeaves-1) of a key.
 uint32_t MerkleLeaf(std::string_view key);
-// What one (key, version) entry contributes to its leaf.
-uint64_t EntryHash(std::string_view key, const Version& version);
+// What one (key, record) entry contributes to its leaf; `rank` is the
+// record's EncodeRank (kEncodedRankSize bytes): its version, kind and a
+// digest of its content, so that two replicas holding different records of
+// one version see a difference.
+uint64_t EntryHash(std::string_view key, std::string_view rank);
 
 class MerkleTree {
  public:

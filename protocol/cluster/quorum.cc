@@ -5,8 +5,8 @@ namespace leaderless::cluster {
 Status NewestRecord::Offer(std::string&& encoded) {
   Result<RecordView> view = ParseRecord(encoded);
   if (!view.ok()) return view.status();
-  if (encoded_.empty() || version_ < view->version) {
-    version_ = view->version;
+  if (encoded_.empty() || Supersedes(encoded, encoded_)) {
+    rank_ = RankOf(encoded);
     encoded_ = std::move(encoded);
   }
   return Status::OK();

@@ -40,24 +40,27 @@ class QuorumTracker {
 };
 
 // Keeps the newest of the encoded records replicas answered (to a read, or
-// as the record they held before a write). Copies nothing: the winning
-// string is moved in.
+// as the record they held before a write), by CompareRecords' order, so the
+// choice does not depend on which answer came first. Copies nothing: the
+// winning string is moved in.
 class NewestRecord {
  public:
-  // Takes `encoded` if it is newer than the newest so far. Corruption if it
-  // is not a record (it is then ignored).
+  // Takes `encoded` if it is greater than the newest so far. Corruption if
+  // it is not a record (it is then ignored).
   Status Offer(std::string&& encoded);
 
   bool empty() const { return encoded_.empty(); }
   // The newest encoded record, or "" if none was offered.
   const std::string& encoded() const { return encoded_; }
   // The newest version offered; zero if none.
-  const Version& version() const { return version_; }
+  const Version& version() const { return rank_.version; }
+  // The newest record's rank (RankOf); zero if none was offered.
+  const RecordRank& rank() const { return rank_; }
   std::string&& Take() { return std::move(encoded_); }
 
  private:
   std::string encoded_;
-  Version version_;
+  RecordRank rank_;
 };
 
 }  // namespace leaderless::cluster

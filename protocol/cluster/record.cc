@@ -9,6 +9,8 @@
 
 #include "protocol/cluster/record.h"
 
+#include "protocol/cluster/ring.h"
+
 namespace leaderless::cluster {
 namespace {
 
@@ -38,6 +40,31 @@ std::string EncodeRecord(const Record& record, bool with_value) {
 
 std::string_view EncodedVersion(std::string_view encoded) {
   return encoded.substr(kVersionOffset, kEncodedVersionSize);
+}
+
+RecordRank RankOf(std::string_view encoded) {
+  return {DecodeVersion(EncodedVersion(encoded)), encoded[1] == kKindTombstone,
+          RingHash(encoded)};
+}
+
+void AppendRank(std::string* out, const RecordRank& rank) {
+  AppendVersion(out, rank.version);
+  out->push_back(rank.tombstone ? 1 : 0);
+  for (int i = 7; i >= 0; --i) {
+    out->push_back(static_cast<char>((rank.digest >> (8 * i)) & 0xff));
+  }
+}
+
+std::strong_ordering CompareRecords(std::string_view a, std::string_view b) {
+  // Encoded versions compare as bytes in version order; the kind byte is
+  // 0x00 for a value, 0x01 for a tombstone.
+  if (auto c = EncodedVersion(a).compare(EncodedVersion(b)); c != 0) {
+    return c <=> 0;
+  }
+  if (a[1] != b[1]) return a[1] <=> b[1];
+  if (a == b) return std::strong_ordering::equal;
+  if (auto c = RingHash(a) <=> RingHash(b); c != 0) return c;
+  return a.compare(b) <=> 0;
 }
 
 Result<RecordView> ParseRecord(std::string_view in) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -66,6 +67,48 @@ std::string_view EncodedVersion(std::string_view encoded);
 // kRecordHeaderSize.
 inline std::string_view RecordHeader(std::string_view encoded) {
   return encoded.substr(0, kRecordHeaderSize);
+}
+
+// Where an encoded record stands in the one order by which every process
+// picks the newest of several (replica writes, reads, read repair,
+// anti-entropy). Its version first; at equal versions a tombstone above a
+// value, because expiry turns a value into a tombstone of the same version
+// and a delete must not be undone; then a digest of the whole encoding, so
+// that two different records of one version (two proxies given the same
+// proxy-id, say) have the same winner everywhere.
+struct RecordRank {
+  Version version;
+  bool tombstone = false;
+  uint64_t digest = 0;
+
+  auto operator<=>(const RecordRank&) const = default;
+};
+
+// The rank of an encoded record. Requires: `encoded` is a record that
+// ParseRecord accepts (the digest covers the value: a header alone ranks
+// apart from its whole record).
+RecordRank RankOf(std::string_view encoded);
+
+// A rank as kEncodedRankSize bytes whose byte order is rank order (version,
+// kind, digest, all big-endian). Sent in LL.LEAF replies.
+inline constexpr size_t kEncodedRankSize = kEncodedVersionSize + 1 + 8;
+void AppendRank(std::string* out, const RecordRank& rank);
+inline std::string EncodeRank(const RecordRank& rank) {
+  std::string out;
+  AppendRank(&out, rank);
+  return out;
+}
+
+// The order of encoded records: by rank, and by bytes in the (never seen in
+// practice) case of two digests that collide, so that it is total.
+// Computes digests only for records of one version and kind. Requires: both
+// records that ParseRecord accepts (or both headers of records).
+std::strong_ordering CompareRecords(std::string_view a, std::string_view b);
+
+// Whether `candidate` should replace `held` (it is greater in the order
+// above). Requires: as CompareRecords.
+inline bool Supersedes(std::string_view candidate, std::string_view held) {
+  return CompareRecords(candidate, held) > 0;
 }
 
 // Appends the encoding of `record`. With `with_value` false the value is

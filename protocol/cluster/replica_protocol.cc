@@ -26,9 +26,20 @@
 //                             (level 0 = root, up to kMerkleDepth = leaves)
 //                             of our tree for the requester, as int64
 //   LL.LEAF <requester-id> <leaf>
-//                          -> array: key, version (16 bytes), key,
-//                             version, ... for the records of that leaf we
-//                             share with the requester (none past gc-grace)
+//                          -> array: key, rank (kEncodedRankSize bytes, see
+//                             EncodeRank), key, rank, ... for the records of
+//                             that leaf we share with the requester (none
+//                             past gc-grace)
+//
+//   LL.PROXY <proxy-id> <instance>
+//                          -> +OK, or ProxyIdInUseError if another
+//                             instance (token) holds that proxy-id on a
+//                             connection still open. Sent by every proxy
+//                             link first, so that two proxies given the
+//                             same proxy-id (which would stamp the same
+//                             versions on different values) are told apart;
+//                             a proxy-id is free again once every
+//                             connection that claimed it closed.
 //
 // Errors are "-ERR ..." replies. LL.TREE and LL.LEAF serve anti-entropy
 // (replica/anti_entropy.h).
@@ -89,6 +100,23 @@ void AppendLeafRequest(std::string* out, std::string_view requester,
                       {kLeafCommand.name, requester, std::to_string(leaf)});
 }
 
+void AppendProxyRequest(std::string* out, uint32_t proxy_id,
+                        std::string_view instance) {
+  resp::AppendCommand(out,
+                      {kProxyCommand.name, std::to_string(proxy_id), instance});
+}
+
+ProxyArgs ParseProxyArgs(std::span<const std::string_view> argv) {
+  return {argv[1], argv[2]};
+}
+
+std::string ProxyIdInUseError(std::string_view proxy_id,
+                              std::string_view holder) {
+  return "ERR proxy-id " + std::string(proxy_id) +
+         " is in use by another live proxy (from " + std::string(holder) +
+         "); give every proxy its own proxy-id";
+}
+
 PutArgs ParsePutArgs(std::span<const std::string_view> argv) {
   return {argv[1], argv[2]};
 }
@@ -117,6 +145,9 @@ Result<std::vector<LeafEntry>> ParseLeafReply(
   std::vector<LeafEntry> entries;
   entries.reserve(elements.size() / 2);
   for (size_t i = 0; i < elements.size(); i += 2) {
+    if (elements[i + 1].size() != kEncodedRankSize) {
+      return Status::Corruption("leaf reply with a malformed rank");
+    }
     entries.push_back({elements[i], elements[i + 1]});
   }
   return entries;

@@ -35,6 +35,7 @@ inline constexpr ReplicaCommand kFlushCommand{"LL.FLUSH", 2};
 inline constexpr ReplicaCommand kScanCommand{"LL.SCAN", 4};
 inline constexpr ReplicaCommand kTreeCommand{"LL.TREE", -4};
 inline constexpr ReplicaCommand kLeafCommand{"LL.LEAF", 3};
+inline constexpr ReplicaCommand kProxyCommand{"LL.PROXY", 3};
 
 // `command`'s name in lowercase, as a resp::CommandTable keys it.
 std::string LowercaseName(const ReplicaCommand& command);
@@ -56,6 +57,10 @@ void AppendTreeRequest(std::string* out, std::string_view requester, int level,
                        std::span<const uint32_t> indices);
 void AppendLeafRequest(std::string* out, std::string_view requester,
                        uint32_t leaf);
+// `proxy_id`: the proxy's proxy-id; `instance`: a token drawn at random
+// when the proxy process started.
+void AppendProxyRequest(std::string* out, uint32_t proxy_id,
+                        std::string_view instance);
 
 // A request's arguments as the replica reads them: views into `argv`,
 // numbers still text (the replica checks their ranges). Requires: `argv`
@@ -93,10 +98,21 @@ struct LeafArgs {
 };
 LeafArgs ParseLeafArgs(std::span<const std::string_view> argv);
 
-// One (key, version) pair of an LL.LEAF reply; views into the reply.
+struct ProxyArgs {
+  std::string_view proxy_id;
+  std::string_view instance;
+};
+ProxyArgs ParseProxyArgs(std::span<const std::string_view> argv);
+
+// The error a replica answers LL.PROXY with when another live proxy
+// instance, connected from `holder` (its address), holds `proxy_id`.
+std::string ProxyIdInUseError(std::string_view proxy_id,
+                              std::string_view holder);
+
+// One (key, rank) pair of an LL.LEAF reply; views into the reply.
 struct LeafEntry {
   std::string_view key;
-  std::string_view version;  // encoded, see EncodedVersion()
+  std::string_view rank;  // kEncodedRankSize bytes, see EncodeRank()
 };
 
 // Parses the elements of an LL.LEAF array reply. Corruption if malformed.

@@ -1,6 +1,6 @@
 // The only file that talks to hiredis. Life of a link:
 //
-//   Connect() ─ redisAsyncConnect, timer armed ─▶ OnConnect ─▶ PING probe
+//   Connect() ─ redisAsyncConnect, timer armed ─▶ OnConnect ─▶ [hello] PING
 //       ▲                                                        │ answer
 //       │                                                        ▼
 //   reconnect timer ◀─ ScheduleReconnect ◀─ Lost() ◀─ Drop()   connected_
@@ -8,6 +8,7 @@
 //                         OnDisconnect / failed connect   │      │
 //                 timer fires before the probe answers ───┘      │
 //                 repeated request timeouts (NoteTimeout) ───────┘
+//                 hello refused (an error reply) ─────────┘
 //
 // hiredis frees a context itself after a failed connect or a disconnect, so
 // ac_ is forgotten there and a fresh context is made on the next attempt.
@@ -32,10 +33,24 @@ namespace leaderless::net {
 namespace {
 
 struct Ticket {
+  enum class Kind { kRequest, kProbe, kHello };
   PeerLink* link;
   uint64_t op_id;
-  size_t bytes;  // of the request, 0 for the probe
+  size_t bytes;  // of the request, 0 for the probe and the hello
+  Kind kind = Kind::kRequest;
 };
+
+// Sends one of the link's own commands (the hello, the probe). If hiredis
+// does not take it, its callback never runs and the connect timer drops
+// the connection.
+void SendOwn(redisAsyncContext* ac, PeerLink* link, Ticket::Kind kind,
+             std::string_view command, redisCallbackFn* callback) {
+  auto ticket = std::make_unique<Ticket>(Ticket{link, 0, 0, kind});
+  if (redisAsyncFormattedCommand(ac, callback, ticket.get(), command.data(),
+                                 command.size()) == REDIS_OK) {
+    ticket.release();  // owned by hiredis until the callback
+  }
+}
 
 PeerReply CopyReply(const redisReply* r) {
   PeerReply out;
@@ -217,16 +232,27 @@ void PeerLink::OnConnect(const redisAsyncContext* ac, int status) noexcept {
     link->Lost();
     return;
   }
-  auto ticket = std::make_unique<Ticket>(Ticket{link, 0, 0});
-  static const char kPing[] = "*1\r\n$4\r\nPING\r\n";
-  if (redisAsyncFormattedCommand(link->ac_, &PeerLink::OnReply, ticket.get(),
-                                 kPing, sizeof(kPing) - 1) == REDIS_OK) {
-    ticket.release();  // owned by hiredis until OnReply
+  link->hello_refused_ = false;
+  if (!link->options_.hello.empty()) {
+    SendOwn(link->ac_, link, Ticket::Kind::kHello, link->options_.hello,
+            &PeerLink::OnReply);
   }
+  static constexpr std::string_view kPing = "*1\r\n$4\r\nPING\r\n";
+  SendOwn(link->ac_, link, Ticket::Kind::kProbe, kPing, &PeerLink::OnReply);
+}
+
+void PeerLink::OnHelloRefused(std::string_view error) {
+  if (ac_ == nullptr || closing_) return;
+  hello_refused_ = true;
+  // Dropped from the timer, not from inside hiredis's reply callback.
+  uv_timer_start(
+      &timer_, [](uv_timer_t* t) { static_cast<PeerLink*>(t->data)->Drop(); },
+      0, 0);
+  listener_->OnPeerRefused(peer_, error);
 }
 
 void PeerLink::OnProbeReply(bool answered) {
-  if (!answered || connected_ || ac_ == nullptr) return;
+  if (!answered || hello_refused_ || connected_ || ac_ == nullptr) return;
   last_reply_ms_ = uv_now(loop_);
   uv_timer_stop(&timer_);
   connected_ = true;
@@ -310,9 +336,15 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
                        void* privdata) noexcept {
   std::unique_ptr<Ticket> ticket(static_cast<Ticket*>(privdata));
   PeerLink* link = ticket->link;
-  if (ticket->bytes == 0) {
+  auto* r = static_cast<const redisReply*>(reply);
+  if (ticket->kind == Ticket::Kind::kHello) {
+    if (r != nullptr && r->type == REDIS_REPLY_ERROR) {
+      link->OnHelloRefused(std::string_view(r->str, r->len));
+    }
+    return;
+  }
+  if (ticket->kind == Ticket::Kind::kProbe) {
     // Only PONG: a peer answering errors (e.g. too many clients) is not up.
-    auto* r = static_cast<const redisReply*>(reply);
     link->OnProbeReply(r != nullptr && r->type == REDIS_REPLY_STATUS &&
                        std::string_view(r->str, r->len) == "PONG");
     return;

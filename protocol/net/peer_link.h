@@ -51,6 +51,11 @@ struct PeerLinkOptions {
   // peer that still answers something is never dropped for being slow, and
   // a burst of timeouts expiring together counts once.
   int max_consecutive_timeouts = 3;
+  // A RESP-formatted command sent first on every new connection, before
+  // the probe (empty: none). An error reply to it refuses the connection:
+  // the link does not come up, the listener's OnPeerRefused gets the error
+  // text, and the link tries again later, with backoff.
+  std::string hello;
 };
 
 // A pipelined hiredis connection to one peer (a replica), reconnecting by
@@ -72,6 +77,9 @@ class PeerLink {
     virtual void OnPeerReply(uint64_t op_id, int peer, PeerReply* reply) = 0;
     // The connection came up (true) or went down (false).
     virtual void OnPeerState(int peer, bool connected) = 0;
+    // The peer answered the hello (PeerLinkOptions::hello) of a new
+    // connection with `error`: the connection is dropped without coming up.
+    virtual void OnPeerRefused(int /*peer*/, std::string_view /*error*/) {}
   };
 
   // Starts connecting at once. `peer` is the caller's index for this peer.
@@ -113,6 +121,7 @@ class PeerLink {
   void Lost();
   void ScheduleReconnect();
   void OnProbeReply(bool answered);
+  void OnHelloRefused(std::string_view error);
 
   static void OnConnect(const redisAsyncContext* ac, int status) noexcept;
   static void OnDisconnect(const redisAsyncContext* ac, int status) noexcept;
@@ -130,6 +139,7 @@ class PeerLink {
   redisAsyncContext* ac_ = nullptr;  // owned by hiredis once attached
   bool connected_ = false;
   bool closing_ = false;
+  bool hello_refused_ = false;  // on the current connection
   size_t in_flight_ = 0;
   size_t in_flight_bytes_ = 0;
   uint64_t refused_ = 0;

@@ -29,22 +29,40 @@ cluster::Result<cluster::Config> LoadFromArgs(int argc, char** argv,
   return config;
 }
 
-// Runs `service` until SIGINT or SIGTERM stops it and the loop runs out.
+// Runs `service` until SIGINT, SIGTERM or its Fatal() stops it and the
+// loop runs out.
 int Serve(const ProcessSpec& spec, Loop& loop, Service& service) {
+  StopSignals* signals = nullptr;
+  bool stopping = false;
+  auto stop = [&] {
+    if (stopping) return;
+    stopping = true;
+    service.Stop();
+    if (signals) signals->Close();
+  };
+  std::string fatal;
+  service.set_fatal([&](const std::string& message) {
+    if (stopping) return;
+    fatal = message;
+    Log("%s", message.c_str());
+    stop();
+  });
   cluster::Status started = service.Start();
   if (!started.ok()) {
-    service.Stop();
+    stop();
     loop.RunUntilClosed();
     return Fail(spec, started.message());
   }
-  StopSignals* signals = nullptr;
+  if (stopping) {  // Fatal() during Start()
+    loop.RunUntilClosed();
+    return Fail(spec, fatal);
+  }
   signals = StopSignals::Create(loop, [&] {
     Log("shutting down");
-    service.Stop();
-    signals->Close();
+    stop();
   });
   loop.RunUntilClosed();
-  return 0;
+  return fatal.empty() ? 0 : Fail(spec, fatal);
 }
 
 }  // namespace

@@ -17,8 +17,20 @@ class Service {
   // Starts serving. On an error the process stops it and exits.
   virtual cluster::Status Start() = 0;
   // Closes what Start() opened, so the loop can run out. Called once, on
-  // SIGINT or SIGTERM or after a failed Start().
+  // SIGINT or SIGTERM or after a failed Start() or Fatal().
   virtual void Stop() = 0;
+
+  // Ends the process, from the loop once it runs: logs `message`, stops
+  // the service as a stop signal does, and exits with code 1 and the
+  // message on stderr. Later calls are ignored.
+  using FatalFn = std::function<void(const std::string& message)>;
+  void set_fatal(FatalFn fatal) { fatal_ = std::move(fatal); }
+  void Fatal(const std::string& message) {
+    if (fatal_) fatal_(message);
+  }
+
+ private:
+  FatalFn fatal_;
 };
 
 // What differs between the processes' start-up.

@@ -10,8 +10,11 @@
 namespace leaderless::cluster {
 namespace {
 
+// The entry of a value of version `v` (digest 0, for short).
+std::string Rank(Version v) { return EncodeRank({v, false, 0}); }
+
 void Add(MerkleTree& t, const std::string& key, Version v) {
-  t.Toggle(MerkleLeaf(key), EntryHash(key, v));
+  t.Toggle(MerkleLeaf(key), EntryHash(key, Rank(v)));
 }
 
 TEST(MerkleTreeTest, SameEntriesInAnyOrderGiveTheSameRoot) {
@@ -72,17 +75,31 @@ TEST(MerkleTreeTest, LeavesSpreadKeys) {
   for (uint32_t l : leaves) EXPECT_LT(l, kMerkleLeaves);
 }
 
-TEST(MerkleTreeTest, EntryHashIsTheRingHashOfKeyVersionAndLength) {
+TEST(MerkleTreeTest, EntryHashIsTheRingHashOfKeyRankAndLength) {
   // Frozen: replicas of different builds must agree on every leaf.
-  std::string bytes = "key";
-  AppendVersion(&bytes, {7, 8, 9});
-  bytes += std::string("\x03\x00", 2);
-  EXPECT_EQ(EntryHash("key", {7, 8, 9}), RingHash(bytes));
+  std::string rank = EncodeRank({{7, 8, 9}, true, 0x0102030405060708});
+  std::string bytes = "key" + rank + std::string("\x03\x00", 2);
+  EXPECT_EQ(EntryHash("key", rank), RingHash(bytes));
 }
 
-TEST(MerkleTreeTest, EntryHashSeparatesKeyFromVersion) {
-  EXPECT_NE(EntryHash("ab", {1, 0, 0}), EntryHash("a", {1, 0, 0}));
-  EXPECT_NE(EntryHash("k", {1, 0, 0}), EntryHash("k", {1, 0, 1}));
+TEST(MerkleTreeTest, EntryHashSeparatesKeyFromRank) {
+  EXPECT_NE(EntryHash("ab", Rank({1, 0, 0})), EntryHash("a", Rank({1, 0, 0})));
+  EXPECT_NE(EntryHash("k", Rank({1, 0, 0})), EntryHash("k", Rank({1, 0, 1})));
+}
+
+// Records of one version that differ (a value and the tombstone expiry
+// made of it; two values) are different entries, so anti-entropy sees them.
+TEST(MerkleTreeTest, EntryHashCoversTheContentNotJustTheVersion) {
+  Record a, b, tombstone;
+  a.version = b.version = tombstone.version = {5, 0, 1};
+  a.value = "a";
+  b.value = "b";
+  tombstone.tombstone = true;
+  auto entry = [](const Record& r) {
+    return EntryHash("k", EncodeRank(RankOf(EncodeRecord(r))));
+  };
+  EXPECT_NE(entry(a), entry(b));
+  EXPECT_NE(entry(a), entry(tombstone));
 }
 
 }  // namespace

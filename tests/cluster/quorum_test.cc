@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace leaderless::cluster {
 namespace {
 
@@ -69,6 +73,31 @@ TEST(NewestRecordTest, NodeIdBreaksTies) {
   ASSERT_TRUE(n.Offer(Encoded({5, 0, 2}, "b")).ok());
   ASSERT_TRUE(n.Offer(Encoded({5, 0, 1}, "a")).ok());
   EXPECT_EQ(ParseRecord(n.encoded())->value, "b");
+}
+
+// Two different records of one version: whichever answer comes first, the
+// same one wins, and a tombstone beats the value expiry made it from.
+TEST(NewestRecordTest, EqualVersionsPickTheSameRecordInAnyOrder) {
+  Record tombstone;
+  tombstone.version = {5, 0, 1};
+  tombstone.tombstone = true;
+  const std::vector<std::vector<std::string>> rows = {
+      {Encoded({5, 0, 1}, "a"), Encoded({5, 0, 1}, "b")},
+      {Encoded({5, 0, 1}, "a"), EncodeRecord(tombstone)},
+      {Encoded({5, 0, 1}, "a"), Encoded({5, 0, 1}, "b"),
+       EncodeRecord(tombstone), Encoded({4, 0, 9}, "old")},
+  };
+  for (std::vector<std::string> row : rows) {
+    std::sort(row.begin(), row.end());
+    std::string first_winner;
+    do {
+      NewestRecord n;
+      for (std::string r : row) ASSERT_TRUE(n.Offer(std::move(r)).ok());
+      if (first_winner.empty()) first_winner = n.encoded();
+      EXPECT_EQ(n.encoded(), first_winner);
+      EXPECT_EQ(n.rank(), RankOf(first_winner));
+    } while (std::next_permutation(row.begin(), row.end()));
+  }
 }
 
 TEST(NewestRecordTest, IgnoresGarbage) {

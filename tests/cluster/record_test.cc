@@ -85,6 +85,73 @@ TEST(RecordTest, RecordHeaderLeavesOutTheValue) {
   EXPECT_TRUE(view->value.empty());
 }
 
+Record Tombstone(Version version, uint64_t exp = 0) {
+  Record t;
+  t.tombstone = true;
+  t.version = version;
+  t.expire_at_ms = exp;
+  return t;
+}
+
+// Each row: `lower` < `higher` in the order every newest choice uses.
+TEST(RecordOrderTest, VersionThenTombstoneThenContent) {
+  struct Row {
+    const char* why;
+    Record lower;
+    Record higher;
+  };
+  const Row rows[] = {
+      {"version first", Value("zzz", {7, 1, 2}), Value("a", {7, 1, 3})},
+      {"a newer value beats a tombstone", Tombstone({7, 1, 2}),
+       Value("a", {8, 0, 1})},
+      {"equal versions: a tombstone beats a value", Value("a", {7, 1, 2}),
+       Tombstone({7, 1, 2})},
+      {"the expiry's tombstone beats the expired value",
+       Value("a", {7, 1, 2}, 50), Tombstone({7, 1, 2}, 50)},
+  };
+  for (const Row& row : rows) {
+    std::string lower = EncodeRecord(row.lower);
+    std::string higher = EncodeRecord(row.higher);
+    EXPECT_TRUE(CompareRecords(lower, higher) < 0) << row.why;
+    EXPECT_TRUE(CompareRecords(higher, lower) > 0) << row.why;
+    EXPECT_TRUE(Supersedes(higher, lower)) << row.why;
+    EXPECT_FALSE(Supersedes(lower, higher)) << row.why;
+    EXPECT_LT(RankOf(lower), RankOf(higher)) << row.why;
+  }
+}
+
+TEST(RecordOrderTest, EqualVersionsOfDifferentValuesHaveOneWinner) {
+  std::string a = EncodeRecord(Value("a"));
+  std::string b = EncodeRecord(Value("b"));
+  std::string a_expiring = EncodeRecord(Value("a", {7, 1, 2}, 99));
+  for (const auto& [x, y] :
+       {std::pair{a, b}, std::pair{a, a_expiring}, std::pair{b, a_expiring}}) {
+    EXPECT_TRUE(CompareRecords(x, y) != 0);
+    EXPECT_EQ(CompareRecords(x, y) < 0, CompareRecords(y, x) > 0);
+    // The rank, which anti-entropy compares, agrees with the records.
+    EXPECT_EQ(CompareRecords(x, y) < 0, RankOf(x) < RankOf(y));
+  }
+  EXPECT_TRUE(CompareRecords(a, a) == 0);
+  EXPECT_FALSE(Supersedes(a, a));
+}
+
+TEST(RecordOrderTest, EncodedRanksCompareInRankOrder) {
+  const std::string records[] = {
+      EncodeRecord(Value("a")), EncodeRecord(Value("b")),
+      EncodeRecord(Tombstone({7, 1, 2})), EncodeRecord(Value("a", {7, 2, 0})),
+      EncodeRecord(Value("c", {6, 9, 9}))};
+  for (const std::string& x : records) {
+    for (const std::string& y : records) {
+      std::string ex, ey;
+      AppendRank(&ex, RankOf(x));
+      AppendRank(&ey, RankOf(y));
+      ASSERT_EQ(ex.size(), kEncodedRankSize);
+      EXPECT_EQ(ex < ey, RankOf(x) < RankOf(y));
+      EXPECT_EQ(ex < ey, CompareRecords(x, y) < 0);
+    }
+  }
+}
+
 TEST(RecordTest, RejectsMalformedEncodings) {
   std::string good = EncodeRecord(Value("v"));
   EXPECT_FALSE(ParseRecord("").ok());

@@ -72,7 +72,7 @@ TEST(ReplicaProtocolTest, RequestsMatchTheirArity) {
     ReplicaCommand command;
     std::string wire;
   };
-  std::vector<Case> cases(7);
+  std::vector<Case> cases(8);
   AppendGetRequest(&cases[0].wire, "k");
   cases[0].command = kGetCommand;
   AppendPutRequest(&cases[1].wire, "k", "r");
@@ -88,6 +88,8 @@ TEST(ReplicaProtocolTest, RequestsMatchTheirArity) {
   cases[5].command = kTreeCommand;
   AppendLeafRequest(&cases[6].wire, "r", 0);
   cases[6].command = kLeafCommand;
+  AppendProxyRequest(&cases[7].wire, 65535, "t");
+  cases[7].command = kProxyCommand;
   for (const Case& c : cases) {
     W words = Words(c.wire);
     ASSERT_FALSE(words.empty());
@@ -138,20 +140,27 @@ TEST(ReplicaProtocolTest, ReadsArgumentsInTheirOrder) {
 TEST(ReplicaProtocolTest, ParsesLeafReplies) {
   const std::string_view none[] = {""};
   EXPECT_TRUE(ParseLeafReply(std::span(none, 0))->empty());
-  const std::string_view two[] = {"a", "va", "b", "vb"};
+  const std::string va = EncodeRank({{1, 0, 1}, false, 5});
+  const std::string vb = EncodeRank({{2, 0, 1}, true, 6});
+  const std::string_view two[] = {"a", va, "b", vb};
   auto entries = ParseLeafReply(two);
   ASSERT_TRUE(entries.ok());
   ASSERT_EQ(entries->size(), 2u);
   EXPECT_EQ((*entries)[0].key, "a");
-  EXPECT_EQ((*entries)[0].version, "va");
+  EXPECT_EQ((*entries)[0].rank, va);
   EXPECT_EQ((*entries)[1].key, "b");
-  EXPECT_EQ((*entries)[1].version, "vb");
+  EXPECT_EQ((*entries)[1].rank, vb);
 }
 
 TEST(ReplicaProtocolTest, RejectsMalformedLeafReplies) {
-  const std::string_view odd[] = {"a", "va", "b"};
+  const std::string va = EncodeRank({{1, 0, 1}, false, 5});
+  const std::string_view odd[] = {"a", va, "b"};
   EXPECT_FALSE(ParseLeafReply(odd).ok());
   EXPECT_FALSE(ParseLeafReply(std::span(odd, 1)).ok());
+  // A bare version (16 bytes), as an older replica would list it.
+  const std::string version(kEncodedVersionSize, '\x01');
+  const std::string_view short_rank[] = {"a", version};
+  EXPECT_FALSE(ParseLeafReply(short_rank).ok());
 }
 
 TEST(ReplicaProtocolTest, ParsesScanReplies) {

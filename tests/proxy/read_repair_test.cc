@@ -10,16 +10,16 @@ namespace {
 
 using cluster::ReadRepair;
 
-constexpr cluster::Version kNone{};
-constexpr cluster::Version kOld{100, 0, 1};
-constexpr cluster::Version kNew{200, 0, 1};
+constexpr cluster::RecordRank kNone{};
+constexpr cluster::RecordRank kOld{{100, 0, 1}};
+constexpr cluster::RecordRank kNew{{200, 0, 1}};
 
 // A home replica that answered `version`.
-ReadAnswer Home(uint16_t replica, cluster::Version version) {
+ReadAnswer Home(uint16_t replica, cluster::RecordRank version) {
   return {replica, true, version, {}};
 }
 // A stand-in (a fallback of sloppy quorum) that answered `version`.
-ReadAnswer StandIn(uint16_t replica, cluster::Version version) {
+ReadAnswer StandIn(uint16_t replica, cluster::RecordRank version) {
   return {replica, false, version, {}};
 }
 
@@ -27,7 +27,7 @@ ReadAnswer StandIn(uint16_t replica, cluster::Version version) {
 // told.
 using Decision = std::tuple<std::vector<uint16_t>, int, int>;
 Decision Decide(std::vector<ReadAnswer> answers,
-                std::optional<cluster::Version> newest, ReadRepair mode,
+                std::optional<cluster::RecordRank> newest, ReadRepair mode,
                 bool replied = false, int read_quorum = 2) {
   RepairDecision d =
       DecideRepair(answers, newest, {mode, read_quorum}, replied);
@@ -45,6 +45,21 @@ TEST(ReadRepairDecisionTest, NothingToRepair) {
   // Nobody held the key.
   EXPECT_EQ(Decide({Home(0, kNone), Home(1, kNone)}, std::nullopt, kBlocking),
             Want({}, 0, 0));
+}
+
+// Two records of the newest version: the replica holding the losing one
+// (the value expiry made a tombstone of, or another proxy's value stamped
+// with the same proxy-id) is stale like one holding an older version.
+TEST(ReadRepairDecisionTest, TheLosingRecordOfTheNewestVersionIsStale) {
+  constexpr cluster::RecordRank kValue{{200, 0, 1}, false, 7};
+  constexpr cluster::RecordRank kOtherValue{{200, 0, 1}, false, 9};
+  constexpr cluster::RecordRank kTombstone{{200, 0, 1}, true, 1};
+  EXPECT_EQ(
+      Decide({Home(0, kValue), Home(1, kTombstone)}, kTombstone, kBlocking),
+      Want({0}, 1, 1));
+  EXPECT_EQ(
+      Decide({Home(0, kOtherValue), Home(1, kValue)}, kOtherValue, kBlocking),
+      Want({1}, 1, 1));
 }
 
 TEST(ReadRepairDecisionTest, BlockingWaitsUntilRHoldTheNewest) {

@@ -125,7 +125,7 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
   std::vector<uint64_t> done_;    // tokens acknowledged
   std::vector<uint64_t> failed_;  // tokens that completed with an error
   std::vector<uint64_t> expected_failures_;
-  std::vector<std::pair<std::string, std::string>> lost_;  // key, version
+  std::vector<std::pair<std::string, std::string>> lost_;  // key, rank
 };
 
 TEST_P(GroupCommitTest, KeepsOnlyTheNewestVersion) {
@@ -149,18 +149,41 @@ TEST_P(GroupCommitTest, PendingWritesAreVisibleToReads) {
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()), "v");
 }
 
-TEST_P(GroupCommitTest, ReturnsTheHeaderOfThePreviousRecord) {
+TEST_P(GroupCommitTest, ReturnsThePreviousRecord) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(5, "first"), 1).ok());
   RunUntilDone(1);
   auto prev = gc_->Offer("k", Encoded(6, "second"), 2);
   ASSERT_TRUE(prev.ok());
   ASSERT_TRUE(prev.value().has_value());
-  EXPECT_EQ(prev.value()->size(), cluster::kRecordHeaderSize);
-  EXPECT_EQ(cluster::ParseRecord(*prev.value())->version.wall_ms, 5u);
+  EXPECT_EQ(*prev.value(), Encoded(5, "first"));
   auto none = gc_->Offer("other", Encoded(6, "x"), 3);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none.value().has_value());
   RunUntilDone(3);
+}
+
+// Two records of one version reach replicas in either order: each keeps
+// the greater (cluster::Supersedes), pending or durable, so they converge.
+TEST_P(GroupCommitTest, EqualVersionsKeepTheGreaterRecordInAnyOrder) {
+  const std::string a = Encoded(5, "a");
+  const std::string b = Encoded(5, "b");
+  const std::string& greater = cluster::Supersedes(a, b) ? a : b;
+  const std::string& lesser = cluster::Supersedes(a, b) ? b : a;
+  ASSERT_TRUE(gc_->Offer("k1", greater, 1).ok());
+  ASSERT_TRUE(gc_->Offer("k1", lesser, 2).ok());  // pending: yields
+  ASSERT_TRUE(gc_->Offer("k2", lesser, 3).ok());
+  ASSERT_TRUE(gc_->Offer("k2", greater, 4).ok());  // pending: replaces
+  RunUntilDone(4);
+  ASSERT_TRUE(gc_->Offer("k3", lesser, 5).ok());
+  RunUntilDone(5);
+  ASSERT_TRUE(gc_->Offer("k3", greater, 6).ok());  // durable: replaces
+  EXPECT_EQ(*gc_->Lookup("k3").value(), greater);
+  RunUntilDone(6);
+  for (const char* key : {"k1", "k2", "k3"}) {
+    EXPECT_EQ(*gc_->Lookup(key).value(), greater) << key;
+    EXPECT_EQ(*store_->Get(key).value(), greater) << key;
+  }
+  EXPECT_EQ(gc_->stats().superseded, 1u);
 }
 
 TEST_P(GroupCommitTest, WritesOfOneIterationShareOneBatch) {
@@ -196,7 +219,8 @@ TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
   // Only the failed batch's own record was lost, and said so.
   ASSERT_EQ(lost_.size(), 1u);
   EXPECT_EQ(lost_[0].first, "k");
-  EXPECT_EQ(cluster::DecodeVersion(lost_[0].second).wall_ms, 20u);
+  EXPECT_EQ(lost_[0].second,
+            cluster::EncodeRank(cluster::RankOf(Encoded(20, "new"))));
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()),
             ValueOf(store_->Get("k").value()));
 }

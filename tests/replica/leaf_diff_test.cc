@@ -4,15 +4,18 @@
 
 #include <optional>
 
-#include "protocol/cluster/version.h"
+#include "protocol/cluster/record.h"
 
 namespace leaderless::replica {
 namespace {
 
+// The encoded rank of a value of that version (digest 0, for short).
 std::string V(uint64_t wall_ms, uint32_t logical = 0, uint32_t node = 1) {
-  std::string out;
-  cluster::AppendVersion(&out, {wall_ms, logical, node});
-  return out;
+  return cluster::EncodeRank({{wall_ms, logical, node}, false, 0});
+}
+// The encoded rank of a record of version 5 with that kind and digest.
+std::string Same(bool tombstone, uint64_t digest) {
+  return cluster::EncodeRank({{5, 0, 1}, tombstone, digest});
 }
 
 // One key as each side lists it (nullopt: not listed) and what to do.
@@ -34,6 +37,14 @@ TEST(LeafDiffTest, PullsOrPushesTheNewerSide) {
       {"node breaks the tie", V(5, 1, 1), V(5, 1, 2), LeafAction::kPull},
       // Byte order is version order even where a signed char would not be.
       {"high byte", V(0x80), V(0x7f), LeafAction::kPush},
+      // Equal versions, different records: the record order decides.
+      {"their tombstone beats our value", Same(false, 9), Same(true, 1),
+       LeafAction::kPull},
+      {"our tombstone beats their value", Same(true, 1), Same(false, 9),
+       LeafAction::kPush},
+      {"the digest breaks the tie", Same(false, 0x80), Same(false, 0x7f),
+       LeafAction::kPush},
+      {"same record", Same(false, 3), Same(false, 3), std::nullopt},
   };
   for (const Case& c : cases) {
     LeafDiff diff;
