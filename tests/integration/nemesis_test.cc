@@ -8,7 +8,8 @@
 // has one history: the values a key may finally hold are the one its last
 // acknowledged write left, plus those of later writes that failed in a way
 // that leaves it open whether they took effect (-NOQUORUM, -UNAVAILABLE,
-// -SUPERSEDED, I/O error).
+// -SUPERSEDED, I/O error), plus those of writes that failed just before it
+// (kMayStillWin): a failed write may still win later.
 
 #include <atomic>
 #include <chrono>
@@ -36,9 +37,18 @@ constexpr int kCountersPerClient = 4;
 // "(nil)" stands for an absent key (deleted or never written).
 const std::string kNil = "(nil)";
 
+// How long before an acknowledged write a failed one may still carry a
+// higher version and win later, as -NOQUORUM warns: a proxy restarted on an
+// earlier clock stamps below what it sent before, by up to the clock
+// offset the cluster allows (max-clock-offset-ms 2000 here), plus slack.
+constexpr auto kMayStillWin = std::chrono::milliseconds(3000);
+
 // One key's possible values after the operations recorded so far.
 struct KeyHistory {
   std::set<std::string> possible{kNil};
+  // Failed SETs and DELs: when, and the value they would leave.
+  std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>>
+      failed;
   std::vector<std::string> log;  // for failure messages
 };
 
@@ -118,6 +128,10 @@ class Client {
     if (acknowledged) {
       ++totals_.acknowledged;
       history.possible = {result};
+      const auto now = std::chrono::steady_clock::now();
+      for (const auto& [when, value] : history.failed) {
+        if (now - when < kMayStillWin) history.possible.insert(value);
+      }
       outcome = "ack " + result;
     } else {
       // Any other reply is an error: it may or may not have taken effect.
@@ -126,10 +140,10 @@ class Client {
           reply.str.find("ahead of") != std::string::npos) {
         ++totals_.refused;
       }
-      if (op == "SET") {
-        history.possible.insert(argv[2]);
-      } else if (op == "DEL") {
-        history.possible.insert(kNil);
+      if (op == "SET" || op == "DEL") {
+        const std::string value = op == "SET" ? argv[2] : kNil;
+        history.possible.insert(value);
+        history.failed.emplace_back(std::chrono::steady_clock::now(), value);
       } else {
         std::set<std::string> next = history.possible;
         for (const std::string& value : history.possible) {
