@@ -255,16 +255,19 @@ void Coordinator::SendRestamped(std::shared_ptr<RestampedWrite> write) {
     if (!result.ok() || !result.superseded) {
       return write->done(std::move(result));
     }
-    if (write->attempt == kMaxRestamps) {
+    // The replies moved the clock past what the replicas hold, unless that
+    // is further ahead than max-clock-offset-ms: then no attempt can win.
+    const cluster::Version next = NextVersion();
+    auto held = cluster::ParseRecord(result.record);
+    if (write->attempt == kMaxRestamps ||
+        (held.ok() && next <= held->version)) {
       ++counters_.quorum_failures;
       result.outcome = QuorumResult::Outcome::kSuperseded;
       return write->done(std::move(result));
     }
-    // The replies moved the clock past what the replicas hold (unless that
-    // is too far ahead of our clock: then the attempts run out).
     ++write->attempt;
     ++counters_.restamped_writes;
-    write->record.version = NextVersion();
+    write->record.version = next;
     SendRestamped(write);
   };
   // Only the last attempt's retirement is the write's.

@@ -71,7 +71,9 @@ void RunReadModifyWrite(Coordinator& c, const LaterReply& reply,
         modify(live ? &*live : nullptr, now, w);
     if (!record) return reply.Send(std::move(out));
     // `hold` rides along until the write is acknowledged.
-    auto done = [&c, reply, hold, key, modify, attempts_left,
+    // The read callback runs once: its captures move on to the write's.
+    auto done = [&c, reply, hold = std::move(hold), key,
+                 modify = std::move(modify), attempts_left,
                  out = std::move(out)](QuorumResult&& write) mutable {
       if (write.ok() && write.superseded) {
         // A newer record arrived between our read and our write: decide
