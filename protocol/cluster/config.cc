@@ -30,6 +30,7 @@
 #include <memory>
 #include <system_error>
 
+#include "protocol/resp/request_parser.h"
 #include "protocol/resp/split_args.h"
 
 namespace leaderless::cluster {
@@ -310,6 +311,16 @@ Status SetString(const std::string& value, std::string& field) {
   return Status::OK();
 }
 
+// A replica reads AUTH under Redis's pre-authentication limits, so a longer
+// secret could never be sent.
+Status SetReplicaPassword(const Args& args, Config& config) {
+  if (static_cast<int64_t>(args[0].size()) > resp::kUnauthenticatedMaxBulkLen) {
+    return Invalid("the secret is longer than " +
+                   std::to_string(resp::kUnauthenticatedMaxBulkLen) + " bytes");
+  }
+  return SetString(args[0], config.replica_password);
+}
+
 using Handler = Status (*)(const Args& args, Config& config);
 
 struct Directive {
@@ -400,6 +411,7 @@ const Directive kDirectives[] = {
      }},
     {"requirepass", 1, 1, "<password>",
      [](const Args& a, Config& c) { return SetString(a[0], c.requirepass); }},
+    {"replica-password", 1, 1, "<secret>", SetReplicaPassword},
     {"anti-entropy-interval-ms", 1, 1, "<milliseconds>",
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kInt64Max, c.anti_entropy_interval_ms);

@@ -36,6 +36,13 @@ struct Config {
   // proxies do not move their clocks to one, so one clock running ahead
   // cannot drag every other process's versions (and purges) along.
   int64_t max_clock_offset_ms = 500;
+  // replica-password: the secret of the internal links. Every link to a
+  // replica (from a proxy or another replica) sends AUTH with it first, and
+  // a replica serves nothing but PING, AUTH, HELLO and QUIT to a connection
+  // that has not. "" (the default): no secret, and a replica then accepts
+  // loopback clients only. Keep it in an included file only the cluster's
+  // processes can read.
+  std::string replica_password;
 
   // Proxy.
   std::string bind = "127.0.0.1";  // bind

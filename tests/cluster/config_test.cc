@@ -451,6 +451,33 @@ TEST_F(ConfigTest, Requirepass) {
             At(1, "'requirepass': expected <password>"));
 }
 
+// The internal links' secret is read like requirepass, typically from an
+// included file of its own; it must fit in the one AUTH an unauthenticated
+// connection may send (a 16384-byte bulk).
+TEST_F(ConfigTest, ReplicaPassword) {
+  Result<Config> c = Load("requirepass p\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->replica_password, "");
+  Write("secret.conf", "replica-password \"in ternal\\x00\"\n");
+  fs::permissions(Path("secret.conf"), fs::perms::owner_read);
+  c = Load("include secret.conf\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->replica_password, std::string("in ternal\0", 10));
+  EXPECT_EQ(c->requirepass, "");
+  c = Load("include secret.conf\n", {"replica-password \"\""});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->replica_password, "");
+  c = Load("replica-password " + std::string(16384, 'x') + "\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->replica_password.size(), 16384u);
+  EXPECT_EQ(LoadError("replica-password " + std::string(16385, 'x') + "\n"),
+            At(1,
+               "'replica-password': the secret is longer than 16384 "
+               "bytes"));
+  EXPECT_EQ(LoadError("replica-password\n"),
+            At(1, "'replica-password': expected <secret>"));
+}
+
 // The names read back as the values they name.
 TEST_F(ConfigTest, ValueNamesRoundTrip) {
   for (AppendFsync mode :
