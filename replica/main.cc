@@ -36,6 +36,10 @@ class ReplicaService : public net::Service {
     net::Log("replica %s ready on %s:%d, data in %s",
              config_.replica_id.c_str(), self->host.c_str(), self->port,
              config_.dir.c_str());
+    net::Log("%s", config_.replica_password.empty()
+                       ? "no replica-password: accepting loopback clients only"
+                       : "replica-password set: clients must AUTH before any "
+                         "internal command");
     return started;
   }
 

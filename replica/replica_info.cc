@@ -22,6 +22,10 @@ void ReplicaServer::InfoServer(std::string* out) const {
   AppendInfoField(out, "process_id", static_cast<uint64_t>(net::ProcessId()));
   AppendInfoField(out, "uptime_in_seconds",
                   (loop_.now_ms() - start_ms_) / 1000);
+  // Who may connect: clients that AUTH with replica-password, or (none
+  // set) loopback clients only.
+  AppendInfoField(out, "client_access",
+                  config_.replica_password.empty() ? "loopback" : "password");
   AppendInfoSection(out, "Clients");
   AppendInfoField(out, "connected_clients",
                   server_ ? server_->session_count() : 0);
@@ -41,6 +45,10 @@ void ReplicaServer::InfoStorage(std::string* out) const {
   AppendInfoField(out, "records_written", st.applied);
   AppendInfoField(out, "records_superseded", st.superseded);
   AppendInfoField(out, "writes_refused_clock_ahead", clock_refusals_);
+  // Redis's name for failed AUTH (and HELLO AUTH) attempts.
+  AppendInfoField(out, "acl_access_denied_auth", auth_failures_.count);
+  AppendInfoField(out, "unauthenticated_refused", noauth_refusals_.count);
+  AppendInfoField(out, "non_loopback_refused", non_loopback_refusals_.count);
   AppendInfoField(out, "writes_pending", pending_writes_.size());
   AppendInfoSection(out, "Keyspace");
   const Sweeper::Counts& c = sweeper_->counts();

@@ -32,10 +32,15 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
       trees_(config, ring_, self_index_),
       hints_(config),
       start_ms_(loop.now_ms()) {
-  commands_.Add("ping", -1, &ReplicaServer::Ping);
+  // What a session may run before it authenticates.
+  resp::CommandMeta no_auth;
+  no_auth.flags = {"no_auth"};
+  commands_.Add("ping", -1, &ReplicaServer::Ping, no_auth);
+  commands_.Add("auth", -2, &ReplicaServer::Auth, no_auth);
+  commands_.Add("hello", -1, &ReplicaServer::Hello, no_auth);
+  commands_.Add("quit", -1, &ReplicaServer::Quit, no_auth);
   commands_.Add("echo", 2, &ReplicaServer::Echo);
   commands_.Add("info", -1, &ReplicaServer::Info);
-  commands_.Add("quit", -1, &ReplicaServer::Quit);
   auto add = [this](const cluster::ReplicaCommand& command, Handler handler) {
     commands_.Add(cluster::LowercaseName(command), command.arity, handler);
   };
@@ -61,7 +66,9 @@ cluster::Status ReplicaServer::Start() {
   limits.max_clients = static_cast<size_t>(config_.maxclients);
   limits.query_buffer_limit =
       static_cast<size_t>(config_.client_query_buffer_limit);
-  limits.parser.max_bulk_len = config_.proto_max_bulk_len;
+  // Until AUTH, Redis's pre-authentication caps (lifted in
+  // auth_commands.cc).
+  limits.parser = ParserLimitsFor(config_.replica_password.empty());
   // Proxies pipeline deeply over few connections, and their replies are
   // small: no output limit, and a deep pipeline.
   limits.output_buffer_limit = 0;
@@ -107,13 +114,15 @@ void ReplicaServer::Stop() {
 
 void ReplicaServer::OnRequest(net::Session& session,
                               std::span<const std::string_view> argv) {
-  ++commands_processed_;
+  if (!Admit(session)) return;
   std::string error;
   const auto* spec = commands_.Lookup(argv, &error);
   if (spec == nullptr) {
     resp::ReplyWriter(&session.Reply()).Error(error);
     return;
   }
+  if (!Permitted(session, *spec)) return;
+  ++commands_processed_;
   (this->*(spec->handler))(session, argv);
 }
 

@@ -28,7 +28,8 @@ namespace leaderless::replica {
 // protocol/cluster/replica_protocol.h (grammar in its .cc), which proxies
 // and other replicas send, and PING / ECHO / INFO / QUIT for operators with
 // redis-cli. LL.TREE and LL.LEAF are answered in sync_commands.cc, LL.SCAN
-// in scan_command.cc.
+// in scan_command.cc, AUTH and HELLO (and who may run what) in
+// auth_commands.cc.
 class ReplicaServer : public net::RequestHandler {
  public:
   ReplicaServer(const cluster::Config& config, net::Loop& loop,
@@ -59,6 +60,36 @@ class ReplicaServer : public net::RequestHandler {
   void Flush(net::Session& s, std::span<const std::string_view> argv);
   void ScanRange(net::Session& s, std::span<const std::string_view> argv);
   void ProxyHello(net::Session& s, std::span<const std::string_view> argv);
+  void Auth(net::Session& s, std::span<const std::string_view> argv);
+  void Hello(net::Session& s, std::span<const std::string_view> argv);
+
+  // The gate of auth_commands.cc, in the order Redis checks. Without a
+  // replica-password, a session from anywhere but loopback gets one error
+  // and is closed: Admit() answers it and returns false, before the command
+  // is looked up. With one, a session that has not authenticated may run
+  // only commands flagged no_auth (PING, AUTH, HELLO, QUIT): Permitted()
+  // answers the others -NOAUTH and returns false.
+  bool Admit(net::Session& s);
+  bool Permitted(net::Session& s,
+                 const resp::CommandTable<Handler>::Spec& spec);
+  // Whether `s` may run every command, deciding it on its first request.
+  bool Authenticated(net::Session& s);
+  // Logs in `s` if `user` and `password` name the default user and
+  // replica-password; otherwise counts and logs the failure.
+  bool Authenticate(net::Session& s, std::string_view user,
+                    std::string_view password);
+  // The parser limits of a session, stricter before it authenticates.
+  resp::ParserLimits ParserLimitsFor(bool authenticated) const;
+  // Refusals of one kind: counted, and logged at most once a second, so
+  // that a flood of one kind neither fills the log nor hides another.
+  struct Refusals {
+    uint64_t count = 0;
+    net::LogThrottle log;
+  };
+  // Counts a refused client, command or AUTH in `kind` and logs it
+  // ("refused <what> from <address>: <why>").
+  void NoteRefusal(const net::Session& s, const char* what, const char* why,
+                   Refusals& kind);
 
   // Offers `record` under `storage_key`; with a session, answers it once
   // durable. Returns the header of the record held before (nullopt: none).
@@ -121,6 +152,10 @@ class ReplicaServer : public net::RequestHandler {
   uint64_t reads_ = 0;
   uint64_t clock_refusals_ = 0;  // writes refused by CheckClock
   net::LogThrottle clock_log_;
+  Refusals auth_failures_;    // AUTH and HELLO AUTH that failed
+  Refusals noauth_refusals_;  // commands refused before authentication
+  // Clients refused for not being on loopback, with no replica-password.
+  Refusals non_loopback_refusals_;
 };
 
 }  // namespace leaderless::replica
