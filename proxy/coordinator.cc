@@ -91,6 +91,7 @@ Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
              static_cast<uint64_t>(config.max_clock_offset_ms)),
       state_since_(config.replicas.size(), loop.now_ms()),
       refusals_(config.replicas.size(), 0),
+      refused_by_(config.replicas.size()),
       deadlines_(net::DeadlineQueue::Create(
           loop, [this](uint64_t id) { OnDeadline(id); })) {
   net::PeerLinkOptions options;
@@ -98,8 +99,10 @@ Coordinator::Coordinator(const cluster::Config& config, net::Loop& loop)
       static_cast<size_t>(config.replica_link_max_in_flight);
   options.max_consecutive_timeouts = config.replica_down_after_timeouts;
   options.probe_timeout_ms = static_cast<uint64_t>(config.request_timeout_ms);
-  cluster::AppendProxyRequest(
-      &options.hello, static_cast<uint32_t>(config.proxy_id), InstanceToken());
+  options.hello = cluster::LinkHello(config.replica_password);
+  cluster::AppendProxyRequest(&options.hello.emplace_back(),
+                              static_cast<uint32_t>(config.proxy_id),
+                              InstanceToken());
   for (size_t i = 0; i < config.replicas.size(); ++i) {
     const auto& r = config.replicas[i];
     links_.push_back(net::PeerLink::Create(loop, static_cast<int>(i), r.host,
@@ -486,6 +489,7 @@ void Coordinator::OnPeerState(int peer, bool connected) {
   if (connected) {
     ever_up_ = true;
     refusals_[peer] = 0;
+    refused_by_[peer].clear();
   }
   const auto& r = config_.replicas[peer];
   net::Log("replica %s (%s:%d) is %s", r.id.c_str(), r.host.c_str(), r.port,
@@ -493,18 +497,23 @@ void Coordinator::OnPeerState(int peer, bool connected) {
 }
 
 // A refused link stays down and tries again with backoff. A proxy that no
-// replica has accepted yet gives up after a few refusals in a row from one
-// replica: another proxy with its proxy-id is alive, and a proxy that just
-// restarted has given the replica time to see its old connection close. A
-// proxy already serving keeps the link down and goes on (its other links
-// were accepted).
+// replica has accepted yet gives up after a few refusals of its proxy-id in
+// a row from one replica: another proxy with its proxy-id is alive, and a
+// proxy that just restarted has given the replica time to see its old
+// connection close. A proxy already serving keeps the link down and goes
+// on (its other links were accepted). Any other refusal (a wrong or
+// missing replica-password) keeps the link down and the proxy running,
+// answering errors, with the reason in its log and INFO.
 void Coordinator::OnPeerRefused(int peer, std::string_view error) {
   constexpr int kRefusalsBeforeExit = 3;
   const auto& r = config_.replicas[peer];
+  refused_by_[peer] = error;
   std::string message = "replica " + r.id + " (" + r.host + ":" +
                         std::to_string(r.port) +
                         ") refused this proxy: " + std::string(error);
-  if (!ever_up_ && ++refusals_[peer] >= kRefusalsBeforeExit && fatal_) {
+  const bool id_in_use = cluster::IsProxyIdInUseError(error);
+  if (!ever_up_ && id_in_use && ++refusals_[peer] >= kRefusalsBeforeExit &&
+      fatal_) {
     FatalFn fatal = std::move(fatal_);
     fatal(message);
     return;
@@ -519,7 +528,7 @@ std::vector<Coordinator::ReplicaState> Coordinator::Replicas() const {
   for (size_t i = 0; i < links_.size(); ++i) {
     out.push_back({&config_.replicas[i], links_[i]->connected(),
                    loop_.now_ms() - state_since_[i], links_[i]->in_flight(),
-                   links_[i]->refused()});
+                   links_[i]->refused(), refused_by_[i]});
   }
   return out;
 }

@@ -133,6 +133,10 @@ class Coordinator : public net::PeerLink::Listener {
     uint64_t state_age_ms;  // since the last up/down change
     size_t in_flight;
     uint64_t refused;  // requests not sent because the link was full
+    // The replica's error to this proxy's last connection (e.g. WRONGPASS),
+    // until a connection is accepted; "" otherwise. A view into the
+    // Coordinator, valid until its next loop callback.
+    std::string_view refused_by;
   };
   std::vector<ReplicaState> Replicas() const;
 
@@ -235,9 +239,11 @@ class Coordinator : public net::PeerLink::Listener {
   net::LogThrottle clock_log_;
   std::vector<net::PeerLink*> links_;  // free themselves after Close()
   std::vector<uint64_t> state_since_;
-  // Refusals of LL.PROXY in a row, by replica, and whether any replica has
-  // accepted this proxy yet (see OnPeerRefused).
+  // Refusals of this proxy's proxy-id in a row, by replica, and whether any
+  // replica has accepted this proxy yet (see OnPeerRefused).
   std::vector<int> refusals_;
+  // By replica: its error to the last connection, while it refuses us.
+  std::vector<std::string> refused_by_;
   bool ever_up_ = false;
   FatalFn fatal_;
   net::LogThrottle refusal_log_;

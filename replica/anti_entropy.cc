@@ -25,6 +25,7 @@
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
 #include "replica/leaf_diff.h"
+#include "replica/peer_links.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -80,7 +81,8 @@ AntiEntropy::AntiEntropy(const cluster::Config& config, net::Loop& loop,
       apply_(std::move(apply)),
       timer_(net::Timer::Create(loop, [this] { StartRounds(); })),
       links_(config.replicas.size(), nullptr),
-      rounds_(config.replicas.size()) {}
+      rounds_(config.replicas.size()),
+      refusal_logs_(config.replicas.size()) {}
 
 AntiEntropy* AntiEntropy::Create(const cluster::Config& config, net::Loop& loop,
                                  GroupCommit* group_commit, PeerTrees* trees,
@@ -92,7 +94,8 @@ AntiEntropy* AntiEntropy::Create(const cluster::Config& config, net::Loop& loop,
     if (r.id == config.replica_id) continue;
     ae->stats_[r.id];
     ae->links_[i] =
-        net::PeerLink::Create(loop, static_cast<int>(i), r.host, r.port, ae);
+        net::PeerLink::Create(loop, static_cast<int>(i), r.host, r.port, ae,
+                              PeerLinkOptionsFor(config));
   }
   auto interval = static_cast<uint64_t>(config.anti_entropy_interval_ms);
   ae->timer_->Start(interval, interval);
@@ -130,6 +133,11 @@ bool AntiEntropy::Request(int peer, const std::string& command, Then then) {
   pending_.emplace(id, std::move(then));
   ++rounds_[peer].outstanding;
   return true;
+}
+
+void AntiEntropy::OnPeerRefused(int peer, std::string_view error) {
+  LogPeerRefused(refusal_logs_[peer], loop_.now_ms(), config_.replicas[peer],
+                 "anti-entropy", error);
 }
 
 void AntiEntropy::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {

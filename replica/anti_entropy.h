@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "protocol/cluster/config.h"
+#include "protocol/net/log.h"
 #include "protocol/net/peer_link.h"
 #include "protocol/net/timer.h"
 #include "replica/flush_mark.h"
@@ -67,6 +68,7 @@ class AntiEntropy : public net::PeerLink::Listener {
 
   void OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) override;
   void OnPeerState(int, bool) override {}
+  void OnPeerRefused(int peer, std::string_view error) override;
 
  private:
   using Then = std::function<void(net::PeerReply*)>;
@@ -113,6 +115,7 @@ class AntiEntropy : public net::PeerLink::Listener {
   std::unordered_map<uint64_t, Then> pending_;
   uint64_t next_op_id_ = 1;
   bool closing_ = false;
+  std::vector<net::LogThrottle> refusal_logs_;  // by replica index
 };
 
 // Lists the (key, rank) pairs of `leaf` shared with `peer`, leaving out

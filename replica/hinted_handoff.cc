@@ -14,6 +14,7 @@
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
+#include "replica/peer_links.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -38,7 +39,7 @@ HintedHandoff::HintedHandoff(const cluster::Config& config, net::Loop& loop,
       timer_(net::Timer::Create(loop, [this] { Tick(); })) {
   for (const auto& r : config.replicas) {
     if (r.id == config.replica_id) continue;
-    homes_.push_back({&r, nullptr, {}});
+    homes_.push_back({&r, nullptr, {}, {}});
   }
 }
 
@@ -52,7 +53,7 @@ cluster::Result<HintedHandoff*> HintedHandoff::Create(
     return counted;
   }
   if (config.hinted_handoff) {
-    net::PeerLinkOptions options;
+    net::PeerLinkOptions options = PeerLinkOptionsFor(config);
     options.max_in_flight = kMaxInFlightPerHome;
     for (size_t i = 0; i < h->homes_.size(); ++i) {
       const auto* a = h->homes_[i].address;
@@ -165,6 +166,12 @@ void HintedHandoff::OnPeerState(int peer, bool connected) {
   net::Log("handoff link to %s (%s:%d) is %s", a->id.c_str(), a->host.c_str(),
            a->port, connected ? "up" : "down");
   homes_[peer].cursor.clear();  // a fresh pass from the first hint
+}
+
+void HintedHandoff::OnPeerRefused(int peer, std::string_view error) {
+  Home& home = homes_[peer];
+  LogPeerRefused(home.refusal_log, loop_.now_ms(), *home.address, "handoff",
+                 error);
 }
 
 void HintedHandoff::Close() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/cluster/config.h"
+#include "protocol/net/log.h"
 #include "protocol/net/peer_link.h"
 #include "protocol/net/timer.h"
 #include "replica/flush_mark.h"
@@ -45,12 +46,14 @@ class HintedHandoff : public net::PeerLink::Listener {
 
   void OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) override;
   void OnPeerState(int peer, bool connected) override;
+  void OnPeerRefused(int peer, std::string_view error) override;
 
  private:
   struct Home {
     const cluster::ReplicaAddress* address;
     net::PeerLink* link = nullptr;  // frees itself after Close()
     std::string cursor;             // last hint key sent in this pass
+    net::LogThrottle refusal_log;   // of its refusals of our link
   };
   struct InFlight {
     size_t home;

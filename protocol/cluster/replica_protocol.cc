@@ -41,6 +41,13 @@
 //                             a proxy-id is free again once every
 //                             connection that claimed it closed.
 //
+//   AUTH <replica-password>
+//                          -> +OK, or -WRONGPASS ... Sent first by every
+//                             link when replica-password is set: a replica
+//                             with a password answers a connection that has
+//                             not authenticated -NOAUTH for everything but
+//                             PING, AUTH, HELLO and QUIT.
+//
 // Errors are "-ERR ..." replies. LL.TREE and LL.LEAF serve anti-entropy
 // (replica/anti_entropy.h).
 
@@ -110,11 +117,29 @@ ProxyArgs ParseProxyArgs(std::span<const std::string_view> argv) {
   return {argv[1], argv[2]};
 }
 
+std::vector<std::string> LinkHello(std::string_view replica_password) {
+  std::vector<std::string> hello;
+  if (!replica_password.empty()) {
+    resp::AppendCommand(&hello.emplace_back(), {"AUTH", replica_password});
+  }
+  return hello;
+}
+
+namespace {
+constexpr std::string_view kProxyIdPrefix = "ERR proxy-id ";
+constexpr std::string_view kProxyIdInUse = " is in use by another live proxy";
+}  // namespace
+
 std::string ProxyIdInUseError(std::string_view proxy_id,
                               std::string_view holder) {
-  return "ERR proxy-id " + std::string(proxy_id) +
-         " is in use by another live proxy (from " + std::string(holder) +
+  return std::string(kProxyIdPrefix) + std::string(proxy_id) +
+         std::string(kProxyIdInUse) + " (from " + std::string(holder) +
          "); give every proxy its own proxy-id";
+}
+
+bool IsProxyIdInUseError(std::string_view error) {
+  return error.starts_with(kProxyIdPrefix) &&
+         error.find(kProxyIdInUse) != std::string_view::npos;
 }
 
 PutArgs ParsePutArgs(std::span<const std::string_view> argv) {

@@ -62,6 +62,11 @@ void AppendLeafRequest(std::string* out, std::string_view requester,
 void AppendProxyRequest(std::string* out, uint32_t proxy_id,
                         std::string_view instance);
 
+// The commands every link to a replica sends first on a new connection
+// (net::PeerLinkOptions::hello), in order: AUTH <replica_password> when a
+// password is set, nothing otherwise.
+std::vector<std::string> LinkHello(std::string_view replica_password);
+
 // A request's arguments as the replica reads them: views into `argv`,
 // numbers still text (the replica checks their ranges). Requires: `argv`
 // (name included) passed its command's arity check.
@@ -108,6 +113,9 @@ ProxyArgs ParseProxyArgs(std::span<const std::string_view> argv);
 // instance, connected from `holder` (its address), holds `proxy_id`.
 std::string ProxyIdInUseError(std::string_view proxy_id,
                               std::string_view holder);
+// Whether `error` (without its leading '-') is such an error, and not,
+// say, a refused AUTH.
+bool IsProxyIdInUseError(std::string_view error);
 
 // One (key, rank) pair of an LL.LEAF reply; views into the reply.
 struct LeafEntry {

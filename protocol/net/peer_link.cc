@@ -8,7 +8,7 @@
 //                         OnDisconnect / failed connect   │      │
 //                 timer fires before the probe answers ───┘      │
 //                 repeated request timeouts (NoteTimeout) ───────┘
-//                 hello refused (an error reply) ─────────┘
+//                 a hello refused (an error reply) ───────┘
 //
 // hiredis frees a context itself after a failed connect or a disconnect, so
 // ac_ is forgotten there and a fresh context is made on the next attempt.
@@ -233,16 +233,17 @@ void PeerLink::OnConnect(const redisAsyncContext* ac, int status) noexcept {
     return;
   }
   link->hello_refused_ = false;
-  if (!link->options_.hello.empty()) {
-    SendOwn(link->ac_, link, Ticket::Kind::kHello, link->options_.hello,
-            &PeerLink::OnReply);
+  for (const std::string& hello : link->options_.hello) {
+    SendOwn(link->ac_, link, Ticket::Kind::kHello, hello, &PeerLink::OnReply);
   }
   static constexpr std::string_view kPing = "*1\r\n$4\r\nPING\r\n";
   SendOwn(link->ac_, link, Ticket::Kind::kProbe, kPing, &PeerLink::OnReply);
 }
 
 void PeerLink::OnHelloRefused(std::string_view error) {
-  if (ac_ == nullptr || closing_) return;
+  // A refused AUTH is followed by a NOAUTH for each later hello: the first
+  // error is the reason.
+  if (ac_ == nullptr || closing_ || hello_refused_) return;
   hello_refused_ = true;
   // Dropped from the timer, not from inside hiredis's reply callback.
   uv_timer_start(

@@ -51,11 +51,12 @@ struct PeerLinkOptions {
   // peer that still answers something is never dropped for being slow, and
   // a burst of timeouts expiring together counts once.
   int max_consecutive_timeouts = 3;
-  // A RESP-formatted command sent first on every new connection, before
-  // the probe (empty: none). An error reply to it refuses the connection:
-  // the link does not come up, the listener's OnPeerRefused gets the error
-  // text, and the link tries again later, with backoff.
-  std::string hello;
+  // RESP-formatted commands sent first on every new connection, in this
+  // order and before the probe (e.g. AUTH, then an introduction). An error
+  // reply to any of them refuses the connection: the link does not come up,
+  // the listener's OnPeerRefused gets the first error's text, and the link
+  // tries again later, with backoff.
+  std::vector<std::string> hello;
 };
 
 // A pipelined hiredis connection to one peer (a replica), reconnecting by
@@ -77,8 +78,9 @@ class PeerLink {
     virtual void OnPeerReply(uint64_t op_id, int peer, PeerReply* reply) = 0;
     // The connection came up (true) or went down (false).
     virtual void OnPeerState(int peer, bool connected) = 0;
-    // The peer answered the hello (PeerLinkOptions::hello) of a new
+    // The peer answered a hello command (PeerLinkOptions::hello) of a new
     // connection with `error`: the connection is dropped without coming up.
+    // Once per refused connection.
     virtual void OnPeerRefused(int /*peer*/, std::string_view /*error*/) {}
   };
 

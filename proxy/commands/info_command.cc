@@ -153,6 +153,9 @@ void WriteClusterSettings(ProxyServer& proxy, std::string* out) {
 
 // replica<i>:id=r1,addr=host:port,state=up|down,state_age_s=<s>,
 // in_flight=<requests>,refused=<requests refused on a full link>
+// and, while replica i refuses this proxy's connections, a line of its own
+// (the error text may hold commas):
+// replica<i>_refused_by:<the replica's error, e.g. WRONGPASS ...>
 void WriteCluster(ProxyServer& proxy, std::string* out) {
   WriteClusterSettings(proxy, out);
   const auto replicas = proxy.coordinator().Replicas();
@@ -169,6 +172,10 @@ void WriteCluster(ProxyServer& proxy, std::string* out) {
                         std::to_string(r.state_age_ms / 1000) +
                         ",in_flight=" + std::to_string(r.in_flight) +
                         ",refused=" + std::to_string(r.refused));
+    if (!r.refused_by.empty()) {
+      AppendInfoField(out, "replica" + std::to_string(i) + "_refused_by",
+                      r.refused_by);
+    }
   }
 }
 

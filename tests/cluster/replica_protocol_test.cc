@@ -56,6 +56,25 @@ TEST(ReplicaProtocolTest, BuildsEachRequestInArgumentOrder) {
   EXPECT_EQ(Words(out), (W{"LL.LEAF", "r1", "65535"}));
 }
 
+// A link authenticates only when a password is set, with the password as
+// one binary-safe argument.
+TEST(ReplicaProtocolTest, LinkHelloAuthenticatesWithThePassword) {
+  EXPECT_TRUE(LinkHello("").empty());
+  const std::string secret("s e\0\r\n", 6);
+  const std::vector<std::string> hello = LinkHello(secret);
+  ASSERT_EQ(hello.size(), 1u);
+  EXPECT_EQ(Words(hello[0]), (W{"AUTH", secret}));
+}
+
+// The proxy ends itself on this error only, never on a refused AUTH.
+TEST(ReplicaProtocolTest, RecognisesTheProxyIdInUseError) {
+  EXPECT_TRUE(IsProxyIdInUseError(ProxyIdInUseError("7", "10.0.0.1:5000")));
+  EXPECT_FALSE(IsProxyIdInUseError(
+      "WRONGPASS invalid username-password pair or user is disabled."));
+  EXPECT_FALSE(IsProxyIdInUseError("NOAUTH Authentication required."));
+  EXPECT_FALSE(IsProxyIdInUseError("ERR proxy-id"));
+}
+
 TEST(ReplicaProtocolTest, BuildersAppend) {
   std::string out = "x";
   AppendGetRequest(&out, "a");
