@@ -112,12 +112,17 @@ std::string ReadLogTail(const std::string& path) {
 
 namespace {
 
-// Whether process `pid` answers on `port`: PING, then INFO's process_id.
-// The port was free when picked, but a process of another test running at
-// the same time may have taken it since; its PONG must not count.
-bool Answers(int port, pid_t pid) {
+// Whether process `pid` answers on `port`: PING, then INFO's process_id
+// (after AUTH `password`, if not empty). The port was free when picked, but
+// a process of another test running at the same time may have taken it
+// since; its PONG must not count.
+bool Answers(int port, pid_t pid, const std::string& password) {
   auto client = RedisClient::Connect(port, Millis(2000));
   if (!client || client->Command({"PING"}) != Reply::Status("PONG")) {
+    return false;
+  }
+  if (!password.empty() &&
+      client->Command({"AUTH", password}) != Reply::Status("OK")) {
     return false;
   }
   const Reply info = client->Command({"INFO", "server"});
@@ -282,10 +287,11 @@ bool Process::ExitedWithCode(int code) const {
          WEXITSTATUS(wait_status_) == code;
 }
 
-::testing::AssertionResult WaitForPing(Process& process, int port) {
+::testing::AssertionResult WaitForPing(Process& process, int port,
+                                       const std::string& password) {
   bool answered = false;
   WaitUntil([&] {
-    answered = process.Running() && Answers(port, process.pid());
+    answered = process.Running() && Answers(port, process.pid(), password);
     return answered || !process.Running();
   });
   if (answered) return ::testing::AssertionSuccess();
@@ -640,6 +646,7 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {
                  node.name,
                  "--dir",
                  dir() + "/" + node.name};
+    node.password = options_.replica_password;
     replicas_.push_back(std::move(node));
   }
   for (int i = 0; i < options_.proxies; ++i) {
@@ -700,12 +707,23 @@ void Cluster::WriteConfigs() {
   for (const std::string& line : options_.cluster_lines) cluster += line + "\n";
   tmp_.WriteFile("cluster.conf", cluster);
 
-  std::string replica = "include cluster.conf\nappendfsync always\n";
+  // The secret is kept apart from the shared description, readable by its
+  // owner only, as the README advises.
+  std::string includes = "include cluster.conf\n";
+  if (!options_.replica_password.empty()) {
+    const std::string secret =
+        tmp_.WriteFile("secret.conf", "replica-password \"" +
+                                          options_.replica_password + "\"\n");
+    fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write);
+    includes += "include secret.conf\n";
+  }
+
+  std::string replica = includes + "appendfsync always\n";
   for (const std::string& line : options_.replica_lines) replica += line + "\n";
   tmp_.WriteFile("replica.conf", replica);
 
   for (size_t i = 0; i < proxies_.size(); ++i) {
-    std::string proxy = "include cluster.conf\nbind 127.0.0.1\nport " +
+    std::string proxy = includes + "bind 127.0.0.1\nport " +
                         std::to_string(proxies_[i].port) + "\nproxy-id " +
                         std::to_string(i + 1) + "\n";
     for (const std::string& line : options_.proxy_lines) proxy += line + "\n";
@@ -750,7 +768,8 @@ void Cluster::WriteConfigs() {
   if (!node.process) {
     return ::testing::AssertionFailure() << "cannot fork " << node.name;
   }
-  ::testing::AssertionResult ready = WaitForPing(*node.process, node.port);
+  ::testing::AssertionResult ready =
+      WaitForPing(*node.process, node.port, node.password);
   if (ready) node.expect_running = true;
   return ready << " (" << node.name << ")";
 }
@@ -760,7 +779,13 @@ std::unique_ptr<RedisClient> Cluster::ConnectProxy(int i) const {
 }
 
 std::unique_ptr<RedisClient> Cluster::ConnectReplica(int i) const {
-  return RedisClient::Connect(replica_port(i));
+  auto client = RedisClient::Connect(replica_port(i));
+  const std::string& password = replicas_[i].password;
+  if (client && !password.empty() &&
+      client->Command({"AUTH", password}) != Reply::Status("OK")) {
+    client.reset();
+  }
+  return client;
 }
 
 namespace {
@@ -791,6 +816,12 @@ void Cluster::SetReplicaClock(int i, double offset_s) {
 
 void Cluster::SetProxyClock(int i, double offset_s) {
   proxies_[i].env = FakeClockEnv(offset_s);
+}
+
+void Cluster::SetReplicaPassword(int i, const std::string& password) {
+  replicas_[i].argv.insert(replicas_[i].argv.end(),
+                           {"--replica-password", password});
+  replicas_[i].password = password;
 }
 
 void Cluster::KillReplica(int i) {
@@ -831,7 +862,7 @@ void Cluster::ResumeReplica(int i) {
           node.process = Process::Start(node.argv, log, node.env);
           if (!node.process) return false;
         }
-        return Answers(node.port, node.process->pid());
+        return Answers(node.port, node.process->pid(), node.password);
       },
       kDeadline, Millis(50));
   if (!ready) {

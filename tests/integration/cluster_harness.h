@@ -109,9 +109,10 @@ class Process {
 };
 
 // Waits until `process` answers PING on `port` (and INFO names its pid, so
-// another process on that port does not count); fails if it exits first or
-// the deadline passes.
-::testing::AssertionResult WaitForPing(Process& process, int port);
+// another process on that port does not count; INFO after AUTH `password`
+// if not empty); fails if it exits first or the deadline passes.
+::testing::AssertionResult WaitForPing(Process& process, int port,
+                                       const std::string& password = "");
 
 struct CommandResult {
   bool timed_out = false;
@@ -242,6 +243,10 @@ size_t RespReplyLength(std::string_view data);
 
 // ---- Servers ----------------------------------------------------------------
 
+// The replica-password of a Cluster unless its options say otherwise, so
+// that the authenticated internal links are what most tests run over.
+inline constexpr char kReplicaPassword[] = "harness replica secret";
+
 struct ClusterOptions {
   int replicas = 3;
   int replication_factor = 3;
@@ -251,7 +256,12 @@ struct ClusterOptions {
   // loaded, sanitized CI machine took a second to move an 8 MiB value.
   int request_timeout_ms = 10000;
   int proxies = 1;
-  // Extra config lines, in redis.conf syntax.
+  // Written to secret.conf (mode 0600; no quotes or backslashes), which
+  // every process's file includes; "" writes none, and the replicas then
+  // accept loopback clients only.
+  std::string replica_password = kReplicaPassword;
+  // Extra config lines, in redis.conf syntax. Proxy and replica lines come
+  // after the include of secret.conf, so they may override it.
   std::vector<std::string> cluster_lines;  // every process
   std::vector<std::string> proxy_lines;    // proxies only
   std::vector<std::string> replica_lines;  // replicas only
@@ -279,6 +289,8 @@ class Cluster {
   const ClusterOptions& options() const { return options_; }
 
   std::unique_ptr<RedisClient> ConnectProxy(int i = 0) const;
+  // Connects to replica `i` and authenticates with its replica-password,
+  // if it has one; nullptr if either fails.
   std::unique_ptr<RedisClient> ConnectReplica(int i) const;
 
   // Moves the wall clock of replica (proxy) `i` by `offset_s` seconds
@@ -287,6 +299,10 @@ class Cluster {
   // one process (Debian's faketime package): nothing in the product knows.
   void SetReplicaClock(int i, double offset_s);
   void SetProxyClock(int i, double offset_s);
+  // Gives replica `i` a replica-password of its own (a command-line
+  // override of secret.conf's) from its next start or restart on; the
+  // harness then authenticates to it with that one.
+  void SetReplicaPassword(int i, const std::string& password);
 
   // kill -9, reaped.
   void KillReplica(int i);
@@ -315,6 +331,7 @@ class Cluster {
     int port = 0;
     std::vector<std::string> argv;
     std::vector<std::string> env;  // added to the test's, at every start
+    std::string password;          // AUTH before INFO, when not empty
     std::unique_ptr<Process> process;
     bool expect_running = false;  // false once told to stop or die
     bool paused = false;          // SIGSTOPped by PauseReplica()
