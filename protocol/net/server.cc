@@ -192,6 +192,11 @@ void Session::ProcessInput() {
       in_begin_ += consumed;
       break;
     }
+    if (status == resp::ParseStatus::kRefused) {
+      resp::ReplyWriter(&Reply()).Error("ERR " + parser_.error());
+      in_begin_ += consumed;
+      continue;
+    }
     const auto& argv = parser_.argv();
     if (IsCrossProtocolAttack(argv[0])) {
       Close();
