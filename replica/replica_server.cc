@@ -57,17 +57,8 @@ cluster::Status ReplicaServer::Start() {
   if (flushed.value()) flush_.Raise(*flushed.value());
   cluster::Status rebuilt = trees_.Rebuild(*store_);
   if (!rebuilt.ok()) return rebuilt;
-  net::ServerLimits limits;
-  limits.max_clients = static_cast<size_t>(config_.maxclients);
-  limits.query_buffer_limit =
-      static_cast<size_t>(config_.client_query_buffer_limit);
-  limits.parser.max_bulk_len = config_.proto_max_bulk_len;
-  // Proxies pipeline deeply over few connections, and their replies are
-  // small: no output limit, and a deep pipeline.
-  limits.output_buffer_limit = 0;
-  limits.max_pending_replies = 64 * 1024;
-  auto server =
-      net::Server::Create(loop_, self_->host, self_->port, this, limits);
+  auto server = net::Server::Create(loop_, self_->host, self_->port, this,
+                                    SessionLimits());
   if (!server.ok()) return server.status();
   server_ = server.value();
   group_commit_ = GroupCommit::Create(
@@ -90,6 +81,29 @@ cluster::Status ReplicaServer::Start() {
   sweeper_ =
       Sweeper::Create(config_, loop_, group_commit_, &trees_, &flush_, &hints_);
   return cluster::Status::OK();
+}
+
+net::ServerLimits ReplicaServer::SessionLimits() const {
+  net::ServerLimits limits;
+  limits.max_clients = static_cast<size_t>(config_.maxclients);
+  // Every request a proxy or a peer builds for this cluster fits: an
+  // argument may be a record (a value of proto-max-bulk-len plus its
+  // header), and one request may come whole on top of what the query
+  // buffer limit lets a client buffer.
+  const cluster::ReplicaRequestLimits requests =
+      cluster::RequestLimitsFor(config_);
+  limits.parser.max_bulk_len = requests.max_bulk_len;
+  limits.query_buffer_limit =
+      static_cast<size_t>(config_.client_query_buffer_limit) +
+      static_cast<size_t>(requests.max_request_len);
+  // One request too large (a sender configured apart) fails alone: the
+  // requests pipelined behind it on the link go on.
+  limits.parser.skip_oversized_requests = true;
+  // Proxies pipeline deeply over few connections, and their replies are
+  // small: no output limit, and a deep pipeline.
+  limits.output_buffer_limit = 0;
+  limits.max_pending_replies = 64 * 1024;
+  return limits;
 }
 
 void ReplicaServer::Stop() {
