@@ -99,10 +99,15 @@ net::ServerLimits ReplicaServer::SessionLimits() const {
   // One request too large (a sender configured apart) fails alone: the
   // requests pipelined behind it on the link go on.
   limits.parser.skip_oversized_requests = true;
-  // Proxies pipeline deeply over few connections, and their replies are
-  // small: no output limit, and a deep pipeline.
+  // Proxies pipeline deeply over few connections: a deep pipeline, no hard
+  // output limit, but flow control, and a peer that stops reading is
+  // dropped (replica-output-buffer-limit).
   limits.output_buffer_limit = 0;
   limits.max_pending_replies = 64 * 1024;
+  limits.output_pause_bytes =
+      static_cast<size_t>(config_.replica_output_buffer_limit);
+  limits.output_stall_ms =
+      static_cast<uint64_t>(config_.replica_output_stall_seconds) * 1000;
   return limits;
 }
 
