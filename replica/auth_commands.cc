@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "protocol/cluster/replica_protocol.h"
 #include "protocol/cluster/secret.h"
 #include "protocol/net/log.h"
 #include "protocol/net/peer_address.h"
@@ -73,7 +74,10 @@ bool ReplicaServer::Authenticated(net::Session& s) {
 
 resp::ParserLimits ReplicaServer::ParserLimitsFor(bool authenticated) const {
   resp::ParserLimits limits;
-  limits.max_bulk_len = config_.proto_max_bulk_len;
+  limits.max_bulk_len = cluster::RequestLimitsFor(config_).max_bulk_len;
+  // One request too large (a sender configured apart) fails alone: the
+  // requests pipelined behind it on the link go on.
+  limits.skip_oversized_requests = true;
   limits.unauthenticated = !authenticated;
   return limits;
 }

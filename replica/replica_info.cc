@@ -29,6 +29,8 @@ void ReplicaServer::InfoServer(std::string* out) const {
   AppendInfoSection(out, "Clients");
   AppendInfoField(out, "connected_clients",
                   server_ ? server_->session_count() : 0);
+  AppendInfoField(out, "total_connections_received",
+                  server_ ? server_->total_connections() : 0);
 }
 
 void ReplicaServer::InfoStorage(std::string* out) const {

@@ -62,19 +62,8 @@ cluster::Status ReplicaServer::Start() {
   if (flushed.value()) flush_.Raise(*flushed.value());
   cluster::Status rebuilt = trees_.Rebuild(*store_);
   if (!rebuilt.ok()) return rebuilt;
-  net::ServerLimits limits;
-  limits.max_clients = static_cast<size_t>(config_.maxclients);
-  limits.query_buffer_limit =
-      static_cast<size_t>(config_.client_query_buffer_limit);
-  // Until AUTH, Redis's pre-authentication caps (lifted in
-  // auth_commands.cc).
-  limits.parser = ParserLimitsFor(config_.replica_password.empty());
-  // Proxies pipeline deeply over few connections, and their replies are
-  // small: no output limit, and a deep pipeline.
-  limits.output_buffer_limit = 0;
-  limits.max_pending_replies = 64 * 1024;
-  auto server =
-      net::Server::Create(loop_, self_->host, self_->port, this, limits);
+  auto server = net::Server::Create(loop_, self_->host, self_->port, this,
+                                    SessionLimits());
   if (!server.ok()) return server.status();
   server_ = server.value();
   group_commit_ = GroupCommit::Create(
@@ -97,6 +86,31 @@ cluster::Status ReplicaServer::Start() {
   sweeper_ =
       Sweeper::Create(config_, loop_, group_commit_, &trees_, &flush_, &hints_);
   return cluster::Status::OK();
+}
+
+net::ServerLimits ReplicaServer::SessionLimits() const {
+  net::ServerLimits limits;
+  limits.max_clients = static_cast<size_t>(config_.maxclients);
+  // Every request a proxy or a peer builds for this cluster fits: an
+  // argument may be a record (a value of proto-max-bulk-len plus its
+  // header), and one request may come whole on top of what the query
+  // buffer limit lets a client buffer.
+  limits.query_buffer_limit =
+      static_cast<size_t>(config_.client_query_buffer_limit) +
+      static_cast<size_t>(cluster::RequestLimitsFor(config_).max_request_len);
+  // Until AUTH, Redis's pre-authentication caps (lifted in
+  // auth_commands.cc).
+  limits.parser = ParserLimitsFor(config_.replica_password.empty());
+  // Proxies pipeline deeply over few connections: a deep pipeline, no hard
+  // output limit, but flow control, and a peer that stops reading is
+  // dropped (replica-output-buffer-limit).
+  limits.output_buffer_limit = 0;
+  limits.max_pending_replies = 64 * 1024;
+  limits.output_pause_bytes =
+      static_cast<size_t>(config_.replica_output_buffer_limit);
+  limits.output_stall_ms =
+      static_cast<uint64_t>(config_.replica_output_stall_seconds) * 1000;
+  return limits;
 }
 
 void ReplicaServer::Stop() {

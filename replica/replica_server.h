@@ -48,6 +48,9 @@ class ReplicaServer : public net::RequestHandler {
  private:
   using Handler = void (ReplicaServer::*)(net::Session&,
                                           std::span<const std::string_view>);
+  // The limits of every connection to this replica (proxies, peers,
+  // operators), derived from the configuration.
+  net::ServerLimits SessionLimits() const;
   void Ping(net::Session& s, std::span<const std::string_view> argv);
   void Echo(net::Session& s, std::span<const std::string_view> argv);
   void Info(net::Session& s, std::span<const std::string_view> argv);

@@ -260,6 +260,17 @@ Status SetOutputBufferLimit(const Args& args, Config& config) {
   return Status::OK();
 }
 
+Status SetReplicaOutputLimit(const Args& args, Config& config) {
+  Result<int64_t> bytes = ParseMemory(args[0], 0);
+  if (!bytes.ok()) return bytes.status();
+  // Seconds become milliseconds of loop time: keep the product in range.
+  Result<int64_t> seconds = ParseInt(args[1], 0, kIntMax);
+  if (!seconds.ok()) return Invalid("seconds " + seconds.status().message());
+  config.replica_output_buffer_limit = *bytes;
+  config.replica_output_stall_seconds = *seconds;
+  return Status::OK();
+}
+
 // The index of `value` among the '|'-separated `choices`, compared in any
 // case as Redis does for enum configs; -1 if it is none of them.
 int ChoiceIndex(std::string_view value, std::string_view choices) {
@@ -432,6 +443,8 @@ const Directive kDirectives[] = {
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kIntMax, c.expiry_sweep_rate);
      }},
+    {"replica-output-buffer-limit", 2, 2, "<bytes> <seconds>",
+     SetReplicaOutputLimit},
     {"replica-id", 1, 1, "<id>",
      [](const Args& a, Config& c) { return SetString(a[0], c.replica_id); }},
     {"dir", 1, 1, "<path>",

@@ -100,6 +100,14 @@ struct Config {
   // Hints older than this are purged undelivered, and never served.
   int64_t gc_grace_ms = 10LL * 24 * 3600 * 1000;
   int expiry_sweep_rate = 20000;  // expiry-sweep-rate: records scanned/s
+  // replica-output-buffer-limit <bytes> <seconds>: a replica stops running
+  // a connection's requests while <bytes> of its replies wait to be sent, so
+  // a connection holds at most that plus one reply, and closes one that
+  // stays so without a byte written for <seconds> (it does not read its
+  // replies). A proxy's links read all the time, so they are only slowed.
+  // 0 bytes: no limit; 0 seconds: never closed.
+  int64_t replica_output_buffer_limit = 16LL << 20;
+  int64_t replica_output_stall_seconds = 10;
 
   // Both.
   std::string logfile;  // logfile: "" = stderr

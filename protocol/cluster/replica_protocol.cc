@@ -53,6 +53,7 @@
 
 #include "protocol/cluster/replica_protocol.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -66,6 +67,21 @@ std::string LowercaseName(const ReplicaCommand& command) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return name;
+}
+
+ReplicaRequestLimits RequestLimitsFor(const Config& config) {
+  // No process could hold a value past 2^60 bytes; stopping there keeps
+  // the sums below from overflowing whatever the directive says.
+  const uint64_t value =
+      std::min<uint64_t>(config.proto_max_bulk_len, uint64_t{1} << 60);
+  uint64_t home = 0;
+  for (const ReplicaAddress& r : config.replicas) {
+    home = std::max<uint64_t>(home, r.id.size());
+  }
+  const uint64_t record = value + kRecordHeaderSize;
+  const uint64_t request = resp::CommandSize(
+      {kHintPutCommand.name.size(), home, /*key=*/value, record});
+  return {static_cast<int64_t>(record), static_cast<int64_t>(request)};
 }
 
 void AppendGetRequest(std::string* out, std::string_view key) {

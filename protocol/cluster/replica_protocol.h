@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/cluster/config.h"
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/status.h"
 #include "protocol/cluster/version.h"
@@ -66,6 +67,19 @@ void AppendProxyRequest(std::string* out, uint32_t proxy_id,
 // (net::PeerLinkOptions::hello), in order: AUTH <replica_password> when a
 // password is set, nothing otherwise.
 std::vector<std::string> LinkHello(std::string_view replica_password);
+
+// What a replica must accept in one request so that every request built
+// above for a cluster with `config` fits. Values never exceed
+// proto-max-bulk-len (proxies refuse longer ones, as Redis does), and
+// neither do keys, so the longest argument is a record (that plus its
+// header) and the longest request an LL.HPUT of the longest replica id, key
+// and record. Proxies and replicas derive both from the one directive, so
+// what one sends the other accepts.
+struct ReplicaRequestLimits {
+  int64_t max_bulk_len = 0;     // bytes of one argument
+  int64_t max_request_len = 0;  // bytes of one request, framing included
+};
+ReplicaRequestLimits RequestLimitsFor(const Config& config);
 
 // A request's arguments as the replica reads them: views into `argv`,
 // numbers still text (the replica checks their ranges). Requires: `argv`

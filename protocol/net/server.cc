@@ -12,14 +12,18 @@
 //               out_ ──prepare phase──▶ writing_ ──uv_write──▶ socket
 //
 // Writes happen once per loop iteration, in a uv_prepare callback, so all
-// the replies produced by one iteration leave in one write.
+// the replies produced by one iteration leave in one write. A session stops
+// reading and running requests while too many replies are pending
+// (max_pending_replies) or waiting to be written (output_pause_bytes).
 
 #include "protocol/net/server.h"
 
 #include <strings.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
 
 namespace leaderless::net {
@@ -125,7 +129,7 @@ void Session::MoveReadyToOutput() {
 void Session::UpdateReading() {
   if (closing_) return;
   size_t max = server_->limits_.max_pending_replies;
-  bool want = !close_after_replies_ &&
+  bool want = !close_after_replies_ && !OutputPaused() &&
               (reading_ ? pending_.size() < max : pending_.size() <= max / 2);
   if (want == reading_) return;
   reading_ = want;
@@ -179,7 +183,7 @@ void Session::ProcessInput() {
   processing_ = true;
   const size_t max_pending = server_->limits_.max_pending_replies;
   while (!closing_ && !close_after_replies_ && in_begin_ < in_end_ &&
-         pending_.size() < max_pending) {
+         pending_.size() < max_pending && !OutputPaused()) {
     std::string_view input(in_.data() + in_begin_, in_end_ - in_begin_);
     resp::ParseStatus status = parser_.Parse(input);
     if (status == resp::ParseStatus::kError) {
@@ -191,6 +195,11 @@ void Session::ProcessInput() {
     if (status == resp::ParseStatus::kNeedMore) {
       in_begin_ += consumed;
       break;
+    }
+    if (status == resp::ParseStatus::kRefused) {
+      resp::ReplyWriter(&Reply()).Error("ERR " + parser_.error());
+      in_begin_ += consumed;
+      continue;
     }
     const auto& argv = parser_.argv();
     if (IsCrossProtocolAttack(argv[0])) {
@@ -209,6 +218,28 @@ void Session::ProcessInput() {
 }
 
 size_t Session::BufferedOutput() const { return out_.size() + writing_.size(); }
+
+bool Session::OutputPaused() const {
+  const size_t pause = server_->limits_.output_pause_bytes;
+  return pause != 0 && BufferedOutput() >= pause;
+}
+
+bool Session::Stalled(uint64_t now_ms) {
+  if (!OutputPaused()) {
+    stall_watched_ = false;
+    return false;
+  }
+  // The bytes of the write in flight that the socket has not taken yet.
+  const size_t unwritten =
+      uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&tcp_));
+  if (!stall_watched_ || unwritten < stall_unwritten_) {
+    stall_watched_ = true;  // paused just now, or some bytes went out
+    stall_since_ms_ = now_ms;
+    stall_unwritten_ = unwritten;
+    return false;
+  }
+  return now_ms - stall_since_ms_ >= server_->limits_.output_stall_ms;
+}
 
 void Session::Flush() {
   if (closing_) return;
@@ -242,6 +273,7 @@ void Session::WriteCb(uv_write_t* req, int status) noexcept {
 
 void Session::OnWritten(int status) {
   write_in_flight_ = false;
+  stall_watched_ = false;  // a whole write went out: not stalled
   if (writing_.capacity() > kShrinkAbove) {
     std::string().swap(writing_);
   } else {
@@ -252,6 +284,8 @@ void Session::OnWritten(int status) {
     return;
   }
   Flush();
+  // Less output waiting may let a session paused on it go on.
+  if (!closing_ && !reading_) ProcessInput();
 }
 
 // ---- Server ---------------------------------------------------------------
@@ -296,6 +330,13 @@ cluster::Result<Server*> Server::Create(Loop& loop, const std::string& bind,
   uv_prepare_start(&server->flusher_, [](uv_prepare_t* p) {
     static_cast<Server*>(p->data)->FlushDirty();
   });
+  if (limits.output_pause_bytes != 0 && limits.output_stall_ms != 0) {
+    // A stalled peer causes no event at all: look at sessions periodically.
+    const uint64_t period = std::min<uint64_t>(limits.output_stall_ms, 1000);
+    server->stall_timer_ =
+        Timer::Create(loop, [server] { server->CloseStalled(); });
+    server->stall_timer_->Start(period, period);
+  }
   return server;
 }
 
@@ -355,6 +396,22 @@ void Server::FlushDirty() {
 
 void Server::Forget(Session* s) { sessions_.erase(s->id_); }
 
+void Server::CloseStalled() {
+  const uint64_t now = uv_now(loop_);
+  std::vector<Session*> stalled;
+  for (auto& [id, s] : sessions_) {
+    if (s->Stalled(now)) stalled.push_back(s);
+  }
+  // Closing removes a session from sessions_: not while walking it.
+  for (Session* s : stalled) {
+    Log("closing the connection from %s: it has not read its replies for "
+        "%llu ms",
+        s->peer_address_.c_str(),
+        static_cast<unsigned long long>(limits_.output_stall_ms));
+    s->Close();
+  }
+}
+
 void Server::Close() {
   if (closing_) return;
   closing_ = true;
@@ -365,6 +422,8 @@ void Server::Close() {
   };
   uv_close(reinterpret_cast<uv_handle_t*>(&listener_), on_closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&flusher_), on_closed);
+  if (stall_timer_ != nullptr) stall_timer_->Close();
+  stall_timer_ = nullptr;
   std::vector<Session*> all;
   for (auto& [id, s] : sessions_) all.push_back(s);
   for (Session* s : all) s->Close();

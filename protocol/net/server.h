@@ -13,6 +13,7 @@
 
 #include "protocol/cluster/status.h"
 #include "protocol/net/loop.h"
+#include "protocol/net/timer.h"
 #include "protocol/resp/request_parser.h"
 
 namespace leaderless::net {
@@ -28,6 +29,14 @@ struct ServerLimits {
   // from until half of them are answered: it bounds what one pipelining
   // client can have in flight.
   size_t max_pending_replies = 1024;
+  // A session with this many bytes of replies waiting to be sent runs no
+  // more of its requests, and is not read from, until they fall below it
+  // (0: never). A burst of pipelined requests then adds at most one reply
+  // past it, and a peer that reads slowly is slowed down, not dropped.
+  size_t output_pause_bytes = 0;
+  // A session paused so, from which not one byte could be written for this
+  // long, is closed: its peer does not read its replies (0: never).
+  uint64_t output_stall_ms = 0;
   resp::ParserLimits parser;
 };
 
@@ -100,6 +109,10 @@ class Session {
   void OnWritten(int status);
   void UpdateReading();
   size_t BufferedOutput() const;
+  bool OutputPaused() const;
+  // Whether the session has been paused on output with nothing written for
+  // output_stall_ms; called periodically, at `now_ms` of loop time.
+  bool Stalled(uint64_t now_ms);
 
   static void AllocCb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) noexcept;
   static void ReadCb(uv_stream_t* s, ssize_t nread, const uv_buf_t*) noexcept;
@@ -129,6 +142,11 @@ class Session {
   bool close_after_replies_ = false;
   bool in_dirty_list_ = false;
   bool processing_ = false;  // inside ProcessInput: no re-entry
+  // While paused on output: since when nothing was written, and the bytes
+  // of the write in flight left unwritten then.
+  bool stall_watched_ = false;
+  uint64_t stall_since_ms_ = 0;
+  size_t stall_unwritten_ = 0;
 };
 
 // A TCP server that speaks RESP to its clients. One per process and loop;
@@ -162,6 +180,7 @@ class Server {
   void MarkDirty(Session* s);
   void FlushDirty();
   void Forget(Session* s);
+  void CloseStalled();
   void MaybeFree();
 
   uv_loop_t* loop_;
@@ -169,6 +188,7 @@ class Server {
   ServerLimits limits_;
   uv_tcp_t listener_;
   uv_prepare_t flusher_;  // writes pending output before the loop blocks
+  Timer* stall_timer_ = nullptr;  // with output_stall_ms; frees itself
   int port_ = 0;
   int open_handles_ = 0;
   size_t live_sessions_ = 0;  // including closing ones

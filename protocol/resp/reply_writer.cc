@@ -36,6 +36,16 @@ void AppendPrefixed(std::string* out, char prefix, int64_t n) {
   out->append(buf, static_cast<size_t>(end - buf));
 }
 
+// Bytes of <prefix><n>\r\n, as AppendPrefixed writes it.
+uint64_t PrefixedSize(uint64_t n) {
+  uint64_t digits = 1;
+  while (n >= 10) {
+    n /= 10;
+    ++digits;
+  }
+  return 1 + digits + kCrlf.size();
+}
+
 // Redis's text for a double: "%.17g", with inf and nan spelled out because
 // libc spellings vary (glibc prints "-nan" for some NaNs).
 std::string_view FormatDouble(double value, char (&buf)[32]) {
@@ -153,6 +163,14 @@ void AppendCommand(std::string* out, std::span<const std::string_view> argv) {
     out->append(arg);
     out->append(kCrlf);
   }
+}
+
+uint64_t CommandSize(std::initializer_list<uint64_t> arg_sizes) {
+  uint64_t size = PrefixedSize(arg_sizes.size());
+  for (uint64_t arg : arg_sizes) {
+    size += PrefixedSize(arg) + arg + kCrlf.size();
+  }
+  return size;
 }
 
 }  // namespace leaderless::resp

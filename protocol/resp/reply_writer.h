@@ -49,4 +49,8 @@ void AppendCommand(std::string* out,
                    std::initializer_list<std::string_view> argv);
 void AppendCommand(std::string* out, std::span<const std::string_view> argv);
 
+// The bytes AppendCommand writes for arguments of `arg_sizes` bytes each:
+// what a receiver must be able to buffer for such a request.
+uint64_t CommandSize(std::initializer_list<uint64_t> arg_sizes);
+
 }  // namespace leaderless::resp

@@ -15,6 +15,11 @@
 // (whitespace, "..." with escapes, '...'). A line without arguments is
 // skipped silently.
 //
+// With skip_oversized_requests, a length over max_bulk_len (but otherwise
+// valid) refuses its request instead: the rest of the request is read by
+// the same grammar, its bytes consumed as they arrive, and kRefused returned
+// at its end.
+//
 // Stricter than Redis (REDIS-LIMITS.md): the two bytes after a bulk payload
 // and the byte after the CR of a count/length line must be CRLF; NUL is an
 // ordinary byte; a line is too long when the bytes before its terminator
@@ -65,7 +70,7 @@ RequestParser::RequestParser(ParserLimits limits)
     : limits_(limits), request_limits_(limits) {}
 
 ParseStatus RequestParser::Parse(std::string_view input) {
-  if (!error_.empty()) return ParseStatus::kError;
+  if (failed_) return ParseStatus::kError;
   ReleaseIfLarge(&argv_);
   inline_args_.clear();
   consumed_ = 0;
@@ -75,14 +80,22 @@ ParseStatus RequestParser::Parse(std::string_view input) {
     if (!in_request_) request_limits_ = limits_;
     const std::string_view rest = input.substr(consumed_);
     assert(pos_ <= rest.size() && scan_ <= rest.size());
+    // A request being skipped has its start consumed already.
     const ParseStatus status =
-        rest[0] == '*' ? ParseMultibulk(rest) : ParseInline(rest);
-    if (status != ParseStatus::kRequest) {
+        rest[0] == '*' || skipping_ ? ParseMultibulk(rest) : ParseInline(rest);
+    if (status == ParseStatus::kNeedMore && skipping_) {
+      // Its bytes so far are of no use: the caller may drop them.
+      consumed_ += pos_;
+      scan_ = scan_ > pos_ ? scan_ - pos_ : 0;
+      pos_ = 0;
+    }
+    if (status == ParseStatus::kNeedMore || status == ParseStatus::kError) {
       in_request_ = status == ParseStatus::kNeedMore;
       return status;
     }
     consumed_ += pos_;  // helpers leave pos_ at the end of the request
     Reset();
+    if (status == ParseStatus::kRefused) return status;
     if (!argv_.empty()) return ParseStatus::kRequest;
   }
   return ParseStatus::kNeedMore;
@@ -93,7 +106,7 @@ ParseStatus RequestParser::ParseMultibulk(std::string_view input) {
     const ParseStatus status = ReadCount(input);
     if (status != ParseStatus::kRequest) return status;
   }
-  while (arg_spans_.size() < static_cast<uint64_t>(multibulk_len_)) {
+  while (args_read_ < static_cast<uint64_t>(multibulk_len_)) {
     if (bulk_len_ < 0) {
       const ParseStatus status = ReadBulkLength(input);
       if (status != ParseStatus::kRequest) return status;
@@ -101,6 +114,7 @@ ParseStatus RequestParser::ParseMultibulk(std::string_view input) {
     const ParseStatus status = ReadBulkPayload(input);
     if (status != ParseStatus::kRequest) return status;
   }
+  if (skipping_) return ParseStatus::kRefused;
   argv_.reserve(arg_spans_.size());
   for (const auto& [offset, length] : arg_spans_) {
     argv_.push_back(input.substr(offset, length));
@@ -157,12 +171,18 @@ ParseStatus RequestParser::ReadBulkLength(std::string_view input) {
   }
   const std::optional<int64_t> parsed =
       ParseInt64(input.substr(pos_ + 1, cr - pos_ - 1));
-  if (input[cr + 1] != '\n' || !parsed || *parsed < 0 ||
-      *parsed > request_limits_.max_bulk_len) {
+  if (input[cr + 1] != '\n' || !parsed || *parsed < 0) {
     return Fail(kInvalidBulkLen);
   }
   const int64_t length = *parsed;
-  if (request_limits_.unauthenticated && length > kUnauthenticatedMaxBulkLen) {
+  if (length > request_limits_.max_bulk_len) {
+    if (!request_limits_.skip_oversized_requests ||
+        request_limits_.unauthenticated) {
+      return Fail(kInvalidBulkLen);
+    }
+    StartSkipping(length);
+  } else if (request_limits_.unauthenticated &&
+             length > kUnauthenticatedMaxBulkLen) {
     return Fail(kUnauthenticatedBulkLen);
   }
   pos_ = cr + 2;
@@ -172,7 +192,14 @@ ParseStatus RequestParser::ReadBulkLength(std::string_view input) {
 
 // Waits for the payload at pos_ without copying or reserving anything: the
 // bytes accumulate in the caller's buffer and argv() will point at them.
+// While skipping, it passes over the bytes that have arrived instead.
 ParseStatus RequestParser::ReadBulkPayload(std::string_view input) {
+  if (skipping_) {
+    const uint64_t skip = std::min(static_cast<uint64_t>(bulk_len_),
+                                   static_cast<uint64_t>(input.size() - pos_));
+    pos_ += skip;
+    bulk_len_ -= static_cast<int64_t>(skip);
+  }
   const size_t cr = pos_ + static_cast<size_t>(bulk_len_);
   // Checked as soon as each byte arrives, so a bad client fails early.
   if ((input.size() > cr && input[cr] != '\r') ||
@@ -180,7 +207,8 @@ ParseStatus RequestParser::ReadBulkPayload(std::string_view input) {
     return Fail(kNoCrlfAfterBulk);
   }
   if (input.size() < cr + 2) return ParseStatus::kNeedMore;
-  arg_spans_.emplace_back(pos_, static_cast<size_t>(bulk_len_));
+  if (!skipping_) arg_spans_.emplace_back(pos_, static_cast<size_t>(bulk_len_));
+  ++args_read_;
   pos_ = cr + 2;
   bulk_len_ = -1;
   return ParseStatus::kRequest;
@@ -233,8 +261,20 @@ RequestParser::LineStatus RequestParser::FindLine(std::string_view input,
 
 ParseStatus RequestParser::Fail(std::string message) {
   error_ = std::move(message);
+  failed_ = true;
   argv_.clear();
   return ParseStatus::kError;
+}
+
+// The first bulk over the limit names the refusal; the arguments read so
+// far are of no use any more.
+void RequestParser::StartSkipping(int64_t length) {
+  if (skipping_) return;
+  skipping_ = true;
+  error_ = "request skipped: an argument of " + std::to_string(length) +
+           " bytes exceeds the limit of " +
+           std::to_string(request_limits_.max_bulk_len) + " bytes";
+  ReleaseIfLarge(&arg_spans_);
 }
 
 void RequestParser::Reset() {
@@ -243,6 +283,8 @@ void RequestParser::Reset() {
   scan_ = 0;
   multibulk_len_ = -1;
   bulk_len_ = -1;
+  args_read_ = 0;
+  skipping_ = false;
   ReleaseIfLarge(&arg_spans_);
 }
 

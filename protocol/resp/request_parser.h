@@ -22,6 +22,13 @@ struct ParserLimits {
   // that an anonymous client cannot make it buffer much. Exceeding them is
   // "Protocol error: unauthenticated multibulk length" / "... bulk length".
   bool unauthenticated = false;
+  // A well-formed bulk longer than max_bulk_len refuses its request instead
+  // of ending the connection: the parser skips the request's bytes as they
+  // arrive, holding none of them, and reports kRefused once it has passed
+  // its end. For links that pipeline many requests (a replica's), where one
+  // request too large must not fail every request behind it. Redis closes,
+  // so client-facing servers leave it off. Not while unauthenticated.
+  bool skip_oversized_requests = false;
 };
 
 inline constexpr int64_t kUnauthenticatedMaxMultibulkLen = 10;
@@ -32,6 +39,9 @@ enum class ParseStatus {
   kRequest,   // a complete request: argv() and consumed() are valid
   kError,     // protocol error: error() is valid; stop reading, close.
               // Sticky: later calls return kError again.
+  kRefused,   // a request skipped for a bulk over the limit (only with
+              // skip_oversized_requests): error() says why, consumed() is
+              // valid; answer the error and go on with the next request.
 };
 
 // Incremental parser of client requests: RESP multibulk
@@ -81,7 +91,8 @@ class RequestParser {
   }
 
   // Valid after kError: Redis's message without the "-ERR " prefix, e.g.
-  // "Protocol error: invalid bulk length".
+  // "Protocol error: invalid bulk length"; after kRefused, why the request
+  // was skipped.
   const std::string& error() const { return error_; }
 
   // Replaces the limits (e.g. stricter ones before AUTH). Takes effect from
@@ -102,6 +113,7 @@ class RequestParser {
   ParseStatus ReadBulkPayload(std::string_view input);
   LineStatus FindLine(std::string_view input, char terminator, size_t* end);
   ParseStatus Fail(std::string message);
+  void StartSkipping(int64_t length);
   void Reset();
 
   ParserLimits limits_;          // as last set; applies from the next request
@@ -109,6 +121,7 @@ class RequestParser {
   std::vector<std::string_view> argv_;
   std::vector<std::string> inline_args_;  // owns inline argv_ contents
   std::string error_;
+  bool failed_ = false;  // a protocol error: every later call fails
   size_t consumed_ = 0;
 
   // Progress inside a partial request, as offsets from the start of the
@@ -118,7 +131,12 @@ class RequestParser {
   size_t scan_ = 0;             // where the search for a line end resumes
   int64_t multibulk_len_ = -1;  // -1: count line not read yet
   int64_t bulk_len_ = -1;       // -1: length line of next arg not read yet
+  size_t args_read_ = 0;        // arguments of the request read so far
   std::vector<std::pair<size_t, size_t>> arg_spans_;  // offset, length
+  // The current request is refused (error_ says why): its bytes are
+  // consumed as they are read, and the offsets above count from the first
+  // byte not consumed yet rather than from the request's start.
+  bool skipping_ = false;
 };
 
 }  // namespace leaderless::resp

@@ -398,6 +398,33 @@ TEST_F(ConfigTest, ClientOutputBufferLimitErrors) {
   }
 }
 
+TEST_F(ConfigTest, ReplicaOutputBufferLimit) {
+  Result<Config> c = Load("");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->replica_output_buffer_limit, 16 * 1024 * 1024);
+  EXPECT_EQ(c->replica_output_stall_seconds, 10);
+
+  c = Load("replica-output-buffer-limit 4mb 1\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->replica_output_buffer_limit, 4 * 1024 * 1024);
+  EXPECT_EQ(c->replica_output_stall_seconds, 1);
+
+  c = Load("replica-output-buffer-limit 0 0\n");  // no limit
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->replica_output_buffer_limit, 0);
+  EXPECT_EQ(c->replica_output_stall_seconds, 0);
+
+  const std::string d = "'replica-output-buffer-limit': ";
+  EXPECT_EQ(LoadError("replica-output-buffer-limit 4mb\n"),
+            At(1, d + "expected <bytes> <seconds>"));
+  ExpectErrorStartsWith("replica-output-buffer-limit lots 1\n",
+                        At(1, d + "\"lots\" is not a memory size"));
+  EXPECT_EQ(LoadError("replica-output-buffer-limit 4mb -1\n"),
+            At(1, d + "seconds -1 is out of range (at least 0)"));
+  EXPECT_EQ(LoadError("replica-output-buffer-limit 4mb 1m\n"),
+            At(1, d + "seconds \"1m\" is not an integer"));
+}
+
 // ---- Strings and choices ----
 
 TEST_F(ConfigTest, AppendFsyncValues) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 #include "protocol/resp/request_parser.h"
@@ -226,6 +227,44 @@ TEST(ReplicaProtocolTest, RejectsMalformedScanReplies) {
     EXPECT_FALSE(ParseScanReply(elements).ok())
         << ::testing::PrintToString(elements);
   }
+}
+
+// The largest request a proxy can build, an LL.HPUT whose key and value
+// have proto-max-bulk-len bytes each, is what RequestLimitsFor says, and a
+// parser with those limits takes it whole; one byte more in the record is
+// over the limit.
+TEST(ReplicaProtocolTest, RequestLimitsFitTheLargestRequest) {
+  Config config;
+  config.replicas = {{"r1", "h", 1}, {"replica-2", "h", 2}};
+  config.proto_max_bulk_len = 4096;
+  const ReplicaRequestLimits limits = RequestLimitsFor(config);
+  EXPECT_EQ(limits.max_bulk_len,
+            4096 + static_cast<int64_t>(kRecordHeaderSize));
+
+  const std::string key(4096, 'k');
+  const std::string record = Encoded({5, 1, 2}, false, std::string(4096, 'v'));
+  std::string wire;
+  AppendHintPutRequest(&wire, "replica-2", key, record);
+  EXPECT_EQ(static_cast<int64_t>(wire.size()), limits.max_request_len);
+
+  resp::ParserLimits parser_limits;
+  parser_limits.max_bulk_len = limits.max_bulk_len;
+  resp::RequestParser parser(parser_limits);
+  ASSERT_EQ(parser.Parse(wire), resp::ParseStatus::kRequest);
+  EXPECT_EQ(parser.argv()[3], record);
+
+  wire.clear();
+  AppendPutRequest(&wire, key, record + "v");
+  resp::RequestParser strict(parser_limits);
+  EXPECT_EQ(strict.Parse(wire), resp::ParseStatus::kError);
+}
+
+TEST(ReplicaProtocolTest, RequestLimitsDoNotOverflow) {
+  Config config;
+  config.proto_max_bulk_len = std::numeric_limits<int64_t>::max();
+  const ReplicaRequestLimits limits = RequestLimitsFor(config);
+  EXPECT_GT(limits.max_bulk_len, int64_t{1} << 60);
+  EXPECT_GT(limits.max_request_len, 2 * limits.max_bulk_len);
 }
 
 }  // namespace

@@ -200,5 +200,17 @@ TEST(AppendCommand, ManyCommandsInOneBuffer) {
   EXPECT_EQ(out, expected);
 }
 
+TEST(CommandSize, IsWhatAppendCommandWrites) {
+  // Lengths around each change in the number of digits.
+  for (size_t a : {0, 1, 9, 10, 99, 100, 1000, 65536}) {
+    for (size_t b : {0, 9, 10, 12345}) {
+      std::string out;
+      AppendCommand(&out, {std::string(a, 'a'), std::string(b, 'b')});
+      EXPECT_EQ(CommandSize({a, b}), out.size()) << a << " and " << b;
+    }
+  }
+  EXPECT_EQ(CommandSize({}), 4u);  // "*0\r\n"
+}
+
 }  // namespace
 }  // namespace leaderless::resp

@@ -14,6 +14,10 @@ namespace {
 using namespace std::string_literals;
 using Argv = std::vector<std::string>;
 
+// A request the parser refused (ParseStatus::kRefused) shows among the
+// requests as {kRefusedMark, its error}, so that the order is checked too.
+constexpr char kRefusedMark[] = "(refused)";
+
 // What a connection saw after feeding a whole input.
 struct Outcome {
   std::vector<Argv> requests;
@@ -69,6 +73,9 @@ bool Pump(RequestParser& parser, std::string& buffer, Outcome& out) {
       EXPECT_GT(parser.consumed(), 0u);
       if (buffer[0] == '*') ExpectViewsInto(parser.argv(), buffer);
       out.requests.emplace_back(parser.argv().begin(), parser.argv().end());
+    }
+    if (status == ParseStatus::kRefused) {
+      out.requests.push_back({kRefusedMark, parser.error()});
     }
     EXPECT_LE(parser.consumed(), buffer.size());
     buffer.erase(0, parser.consumed());
@@ -382,6 +389,96 @@ TEST(RequestParser, BulkLengthLimit) {
   ExpectRequests(Multibulk({"12345"}), {{"12345"}}, limits);
   ExpectError(Multibulk({"123456"}), kInvalidBulkLen, limits);
   ExpectError("*1\r\n$6\r\n", kInvalidBulkLen, limits);
+}
+
+// ---------------------------------------------------------------------------
+// Refusing a request over the bulk limit (skip_oversized_requests).
+
+ParserLimits SkipOver(int64_t max_bulk_len) {
+  ParserLimits limits;
+  limits.max_bulk_len = max_bulk_len;
+  limits.skip_oversized_requests = true;
+  return limits;
+}
+
+Argv Refused(int64_t length, int64_t limit) {
+  return {kRefusedMark, "request skipped: an argument of " +
+                            std::to_string(length) +
+                            " bytes exceeds the limit of " +
+                            std::to_string(limit) + " bytes"};
+}
+
+TEST(RequestParser, OversizedRequestIsRefusedAndTheNextOneRuns) {
+  const std::string input = Multibulk({"GET", "k"}) +
+                            Multibulk({"SET", "k", "123456"}) +
+                            Multibulk({"PING"});
+  ExpectRequests(input, {{"GET", "k"}, Refused(6, 5), {"PING"}}, SkipOver(5));
+  // Within the limit nothing changes.
+  ExpectRequests(Multibulk({"SET", "k", "12345"}), {{"SET", "k", "12345"}},
+                 SkipOver(5));
+}
+
+TEST(RequestParser, RefusalNamesTheFirstOversizedArgument) {
+  // Arguments after it, oversized or not, are skipped with it.
+  ExpectRequests(Multibulk({"PUT", "1234567", "x", "12345678"}) + "PING\r\n",
+                 {Refused(7, 5), {"PING"}}, SkipOver(5));
+  ExpectRequests(Multibulk({"1234567"}) + Multibulk({"12345678"}),
+                 {Refused(7, 5), Refused(8, 5)}, SkipOver(5));
+}
+
+TEST(RequestParser, RefusedRequestBytesAreNotHeld) {
+  // A 100 MB argument arrives in 64 KiB reads: after each one the caller
+  // may drop every byte, so its buffer never holds more than a read.
+  const int64_t length = 100 << 20;
+  RequestParser parser(SkipOver(1024));
+  std::string buffer =
+      "*3\r\n$6\r\nLL.PUT\r\n$" + std::to_string(length) + "\r\n";
+  ASSERT_EQ(parser.Parse(buffer), ParseStatus::kNeedMore);
+  EXPECT_EQ(parser.consumed(), buffer.size());
+  const std::string read(64 * 1024, 'v');
+  for (int64_t sent = 0; sent < length;) {
+    buffer.assign(read, 0, std::min<int64_t>(read.size(), length - sent));
+    sent += static_cast<int64_t>(buffer.size());
+    ASSERT_EQ(parser.Parse(buffer), ParseStatus::kNeedMore);
+    ASSERT_EQ(parser.consumed(), buffer.size());
+  }
+  buffer = "\r\n$1\r\nk\r\n" + Multibulk({"PING"});
+  ASSERT_EQ(parser.Parse(buffer), ParseStatus::kRefused);
+  buffer.erase(0, parser.consumed());
+  ASSERT_EQ(parser.Parse(buffer), ParseStatus::kRequest);
+  EXPECT_EQ(parser.argv(), std::vector<std::string_view>{"PING"});
+}
+
+TEST(RequestParser, HugeDeclaredLengthIsSkippedWithoutHolding) {
+  RequestParser parser(SkipOver(1024));
+  const std::string buffer =
+      "*1\r\n$9223372036854775807\r\n" + std::string(99, 'x');
+  ASSERT_EQ(parser.Parse(buffer), ParseStatus::kNeedMore);
+  EXPECT_EQ(parser.consumed(), buffer.size());
+}
+
+TEST(RequestParser, MalformedFramingWhileSkippingStillFails) {
+  // The refused request must still be well-formed to its end: otherwise
+  // nothing after it can be trusted.
+  const ParserLimits limits = SkipOver(5);
+  ExpectError("*2\r\n$6\r\n123456XX", kNoCrlf, limits);
+  ExpectError("*2\r\n$6\r\n123456\r\n$x\r\n", kInvalidBulkLen, limits);
+  ExpectError("*2\r\n$6\r\n123456\r\n:1\r\n",
+              "Protocol error: expected '$', got ':'", limits);
+  ExpectError("*1\r\n$-6\r\n", kInvalidBulkLen, limits);
+}
+
+TEST(RequestParser, UnauthenticatedOversizedRequestStillFails) {
+  ParserLimits limits = SkipOver(5);
+  limits.unauthenticated = true;
+  ExpectError(Multibulk({"123456"}), kInvalidBulkLen, limits);
+}
+
+TEST(RequestParser, OversizedRequestFailsByDefault) {
+  ParserLimits limits;
+  limits.max_bulk_len = 5;
+  ExpectError(Multibulk({"GET", "k"}) + Multibulk({"123456"}), kInvalidBulkLen,
+              limits, {{"GET", "k"}});
 }
 
 TEST(RequestParser, CountLineLengthLimit) {
