@@ -535,6 +535,9 @@ Status Loader::ApplyLine(std::string_view raw, const std::string& where,
   Result<Args> words = SplitArgs(line);
   if (!words.ok()) return Invalid(where + ": " + words.status().message());
   Args& args = *words;
+  // Trim() leaves '\v' and '\f', which split as spaces: a line of only
+  // those is blank too, as in Redis.
+  if (args.empty()) return Status::OK();
   const std::string name = Lower(args[0]);
   const std::string written = std::move(args[0]);
   args.erase(args.begin());

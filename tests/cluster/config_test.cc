@@ -179,6 +179,14 @@ TEST_F(ConfigTest, CommentsBlankLinesAndWhitespace) {
   EXPECT_EQ(c->bind, "10.1.1.1");
 }
 
+TEST_F(ConfigTest, LineOfVerticalTabsAndFormFeedsIsBlank) {
+  // Found by the config fuzzer: trimming keeps '\v' and '\f', splitting
+  // drops them, and the empty word list was read as a directive.
+  Result<Config> c = Load("\f\nport 7002\n \v\f \n\v");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->port, 7002);
+}
+
 TEST_F(ConfigTest, HashInsideALineIsNotAComment) {
   // As in Redis: only a line starting with '#' is a comment.
   EXPECT_EQ(LoadError("port 7000 # trailing\n"),
