@@ -10,6 +10,10 @@ packages=(
   redis-tools redis-server nutcracker python3-redis
   # libfaketime: the clock tests move one process's wall clock with it.
   libfaketime
+  # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes
+  # (libclang-rt is only a recommendation of clang), and llvm's symbolizer
+  # for readable stack traces of what a fuzzer finds.
+  clang libclang-rt-14-dev llvm
 )
 # Node.js runs the npm clients of the integration tests. The machine image
 # may bring its own node and npm, so Debian's are installed only when one of

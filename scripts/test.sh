@@ -2,7 +2,8 @@
 # Sets everything up and runs every test: installs the Debian packages,
 # builds with warnings as errors, runs the unit and integration tests, then
 # builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-# them all again.
+# them all again, then runs each libFuzzer target for a bounded time
+# (scripts/fuzz.sh: clang, about 75 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,6 @@ echo "== ASan + UBSan build =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_tests --sanitize
+echo "== fuzzers =="
+scripts/fuzz.sh
 echo "all tests passed"

@@ -14,10 +14,10 @@
 // The first word names the directive, case-insensitively; later lines
 // override earlier ones, except `replica`, which accumulates.
 //
-// Data flow: LoadConfig -> Loader::LoadTop -> ReadFile -> ApplyText ->
-// ApplyLine (SplitArgs, then `include` recursion or a kDirectives handler
-// that parses the words into Config); then the override lines go through
-// ApplyLine with "command line" as their place.
+// Data flow: LoadConfig -> Loader::LoadTop -> ConfigFiles::Read ->
+// ApplyText -> ApplyLine (SplitArgs, then `include` recursion or a
+// kDirectives handler that parses the words into Config); then the override
+// lines go through ApplyLine with "command line" as their place.
 
 #include "protocol/cluster/config.h"
 
@@ -479,38 +479,40 @@ const Directive* FindDirective(std::string_view lower_name) {
 
 // ---- Files ----
 
-Result<std::string> ReadFile(const std::string& path) {
-  auto fail = [&path](int err) {
-    return Status::IOError("cannot read config file '" + path +
-                           "': " + std::generic_category().message(err));
-  };
-  errno = 0;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
-      std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) return fail(errno);
-  std::string text;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
-    text.append(buffer, n);
+class SystemFiles : public ConfigFiles {
+ public:
+  Result<std::string> Read(const std::string& path) const override {
+    auto fail = [&path](int err) {
+      return Status::IOError("cannot read config file '" + path +
+                             "': " + std::generic_category().message(err));
+    };
+    errno = 0;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
+        std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!file) return fail(errno);
+    std::string text;
+    char buffer[4096];
+    size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+      text.append(buffer, n);
+    }
+    // fopen succeeds on a directory; the read then fails with EISDIR.
+    if (std::ferror(file.get())) return fail(errno);
+    return text;
   }
-  // fopen succeeds on a directory; the read then fails with EISDIR.
-  if (std::ferror(file.get())) return fail(errno);
-  return text;
-}
 
-// The same file reached by two spellings (a/../b.conf, a symlink) must
-// compare equal for the cycle check.
-std::string CanonicalKey(const std::string& path) {
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(path, ec);
-  if (ec) return fs::path(path).lexically_normal().string();
-  return canonical.string();
-}
+  std::string Key(const std::string& path) const override {
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(path, ec);
+    if (ec) return fs::path(path).lexically_normal().string();
+    return canonical.string();
+  }
+};
 
 class Loader {
  public:
-  explicit Loader(Config& config) : config_(config) {}
+  Loader(Config& config, const ConfigFiles& files)
+      : config_(config), files_(files) {}
 
   // Reads the top-level file; a read error is not prefixed by any place.
   Status LoadTop(const std::string& path);
@@ -526,14 +528,15 @@ class Loader {
                  const fs::path& base_dir);
 
   Config& config_;
-  // CanonicalKey of each file being read, outermost first.
+  const ConfigFiles& files_;
+  // files_.Key() of each file being read, outermost first.
   std::vector<std::string> open_files_;
 };
 
 Status Loader::LoadTop(const std::string& path) {
-  Result<std::string> text = ReadFile(path);
+  Result<std::string> text = files_.Read(path);
   if (!text.ok()) return text.status();
-  open_files_.push_back(CanonicalKey(path));
+  open_files_.push_back(files_.Key(path));
   Status s = ApplyText(path, *text);
   open_files_.pop_back();
   return s;
@@ -560,6 +563,9 @@ Status Loader::ApplyLine(std::string_view raw, const std::string& where,
   Result<Args> words = SplitArgs(line);
   if (!words.ok()) return Invalid(where + ": " + words.status().message());
   Args& args = *words;
+  // Trim() leaves '\v' and '\f', which split as spaces: a line of only
+  // those is blank too, as in Redis.
+  if (args.empty()) return Status::OK();
   const std::string name = Lower(args[0]);
   const std::string written = std::move(args[0]);
   args.erase(args.begin());
@@ -588,7 +594,7 @@ Status Loader::Include(const Args& args, const std::string& where,
   const fs::path arg(args[0]);
   const std::string path =
       arg.is_absolute() ? args[0] : (base_dir / arg).string();
-  const std::string key = CanonicalKey(path);
+  const std::string key = files_.Key(path);
   if (std::find(open_files_.begin(), open_files_.end(), key) !=
       open_files_.end()) {
     return Invalid(prefix + "include cycle: '" + path + "' is already open");
@@ -597,7 +603,7 @@ Status Loader::Include(const Args& args, const std::string& where,
     return Invalid(prefix + "includes nested deeper than " +
                    std::to_string(kMaxIncludeDepth) + " files");
   }
-  Result<std::string> text = ReadFile(path);
+  Result<std::string> text = files_.Read(path);
   if (!text.ok()) return Status::IOError(prefix + text.status().message());
   open_files_.push_back(key);
   Status s = ApplyText(path, *text);
@@ -654,10 +660,16 @@ Status ValidateCluster(const Config& config) {
 
 }  // namespace
 
+const ConfigFiles& SystemConfigFiles() {
+  static const SystemFiles files;
+  return files;
+}
+
 Result<Config> LoadConfig(const std::string& path,
-                          const std::vector<std::string>& overrides) {
+                          const std::vector<std::string>& overrides,
+                          const ConfigFiles& files) {
   Config config;
-  Loader loader(config);
+  Loader loader(config, files);
   Status s = loader.LoadTop(path);
   if (!s.ok()) return s;
   const std::string where = "command line";

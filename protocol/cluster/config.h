@@ -113,12 +113,31 @@ struct Config {
   std::string logfile;  // logfile: "" = stderr
 };
 
+// Where LoadConfig reads a file and the files it includes: the file system
+// (SystemConfigFiles), or files held in memory, so that the config fuzzer
+// never touches the disk.
+class ConfigFiles {
+ public:
+  virtual ~ConfigFiles() = default;
+  // The whole text of `path`; IOError "cannot read config file '<path>':
+  // <reason>" when it cannot be read.
+  virtual Result<std::string> Read(const std::string& path) const = 0;
+  // One string for all spellings of one file (a/../b.conf, a symlink), so
+  // that the include-cycle check sees through them.
+  virtual std::string Key(const std::string& path) const = 0;
+};
+
+// The file system. The object lives as long as the process.
+const ConfigFiles& SystemConfigFiles();
+
 // Reads `path` and then applies `overrides` (from `--directive value ...`
 // on the command line, in order; an override replaces the file's value,
 // except `replica`, which adds a line). Errors name the file, the line and
 // the directive: "redis-conf/cluster.conf:7: 'write-quorum': not an integer".
+// Files come from `files` (the file system unless given).
 Result<Config> LoadConfig(const std::string& path,
-                          const std::vector<std::string>& overrides);
+                          const std::vector<std::string>& overrides,
+                          const ConfigFiles& files = SystemConfigFiles());
 
 // Parses the arguments after the file name into override lines: each
 // `--name` starts a directive and the following non-`--` words are its

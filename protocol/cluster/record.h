@@ -48,7 +48,9 @@ inline bool IsPurgeable(const RecordView& r, uint64_t now_ms,
                         uint64_t gc_grace_ms) {
   if (r.IsLive(now_ms)) return false;
   // A plain tombstone has no expiry (0): dead since its version's time.
-  return std::max(r.version.wall_ms, r.expire_at_ms) + gc_grace_ms <= now_ms;
+  // Subtracted, not added: a time near 2^64 must not wrap past `now_ms`.
+  const uint64_t dead_since = std::max(r.version.wall_ms, r.expire_at_ms);
+  return now_ms >= dead_since && now_ms - dead_since >= gc_grace_ms;
 }
 
 // Bytes before the value in an encoded record. An encoding cut to this size

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -177,6 +178,14 @@ TEST_F(ConfigTest, CommentsBlankLinesAndWhitespace) {
   EXPECT_EQ(c->port, 7001);
   EXPECT_EQ(c->maxclients, 7);
   EXPECT_EQ(c->bind, "10.1.1.1");
+}
+
+TEST_F(ConfigTest, LineOfVerticalTabsAndFormFeedsIsBlank) {
+  // Found by the config fuzzer: trimming keeps '\v' and '\f', splitting
+  // drops them, and the empty word list was read as a directive.
+  Result<Config> c = Load("\f\nport 7002\n \v\f \n\v");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->port, 7002);
 }
 
 TEST_F(ConfigTest, HashInsideALineIsNotAComment) {
@@ -708,6 +717,47 @@ TEST_F(ConfigTest, ErrorInIncludedFileNamesThatFile) {
 TEST_F(ConfigTest, IncludeArity) {
   EXPECT_EQ(LoadError("include\n"), At(1, "'include': expected <path>"));
   EXPECT_EQ(LoadError("include a b\n"), At(1, "'include': expected <path>"));
+}
+
+// Files held in a map; Key() is the path itself, so only one spelling of
+// a file reaches it.
+class MapFiles : public ConfigFiles {
+ public:
+  explicit MapFiles(std::map<std::string, std::string> files)
+      : files_(std::move(files)) {}
+  Result<std::string> Read(const std::string& path) const override {
+    ++reads_;
+    auto it = files_.find(path);
+    if (it == files_.end()) return Status::IOError("no " + path);
+    return it->second;
+  }
+  std::string Key(const std::string& path) const override { return path; }
+  int reads() const { return reads_; }
+
+ private:
+  std::map<std::string, std::string> files_;
+  mutable int reads_ = 0;
+};
+
+TEST(ConfigFilesTest, EveryFileComesFromTheGivenFiles) {
+  const MapFiles files({{"/m/main.conf", "include sub/a.conf\nport 7\n"},
+                        {"/m/sub/a.conf", "include /m/b.conf\n"},
+                        {"/m/b.conf", "bind 10.0.0.1\n"}});
+  Result<Config> c = LoadConfig("/m/main.conf", {"include /m/b.conf"}, files);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->port, 7);
+  EXPECT_EQ(c->bind, "10.0.0.1");
+  EXPECT_EQ(files.reads(), 4);
+  EXPECT_EQ(LoadConfig("/m/none.conf", {}, files).status().message(),
+            "no /m/none.conf");
+}
+
+TEST(ConfigFilesTest, IncludeCyclesAreFoundByKey) {
+  const MapFiles files({{"/m/a.conf", "include b.conf\n"},
+                        {"/m/b.conf", "include /m/a.conf\n"}});
+  EXPECT_EQ(LoadConfig("/m/a.conf", {}, files).status().message(),
+            "/m/b.conf:1: 'include': include cycle: '/m/a.conf' is already "
+            "open");
 }
 
 // ---- Overrides ----

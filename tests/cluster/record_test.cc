@@ -56,6 +56,36 @@ TEST(RecordTest, ExpiryIsAbsolute) {
   EXPECT_TRUE(Value("v").IsLive(~0ULL));  // 0 = never expires
 }
 
+RecordView ViewOf(const Record& r) {
+  return ParseRecord(EncodeRecord(r)).value();
+}
+
+TEST(RecordTest, PurgeableOnceGcGraceHasPassedSinceItDied) {
+  Record tombstone;
+  tombstone.tombstone = true;
+  tombstone.version = {1000, 0, 1};
+  EXPECT_FALSE(IsPurgeable(ViewOf(tombstone), 1099, 100));
+  EXPECT_TRUE(IsPurgeable(ViewOf(tombstone), 1100, 100));
+  const Record expired = Value("v", {10, 0, 1}, 2000);
+  EXPECT_FALSE(IsPurgeable(ViewOf(expired), 1999, 0));  // still live
+  EXPECT_FALSE(IsPurgeable(ViewOf(expired), 2099, 100));
+  EXPECT_TRUE(IsPurgeable(ViewOf(expired), 2100, 100));
+}
+
+TEST(RecordTest, TimesNearTheEndOfTheClockNeverWrapIntoPurgeable) {
+  // Found by the record fuzzer: a time plus gc-grace wrapped past 2^64, so
+  // a tombstone from the far future was purgeable at once.
+  Record tombstone;
+  tombstone.tombstone = true;
+  tombstone.version = {~0ULL - 10, 0, 1};
+  EXPECT_FALSE(IsPurgeable(ViewOf(tombstone), 1000, 100));
+  tombstone.version = {1, 0, 1};
+  tombstone.expire_at_ms = ~0ULL;
+  EXPECT_FALSE(IsPurgeable(ViewOf(tombstone), 1000, 100));
+  EXPECT_FALSE(IsPurgeable(ViewOf(tombstone), ~0ULL, 1));
+  EXPECT_TRUE(IsPurgeable(ViewOf(tombstone), ~0ULL, 0));
+}
+
 TEST(RecordTest, EncodedVersionIsTheVersionsBytes) {
   const Version v{123456789, 4, 65535};
   std::string expected;
