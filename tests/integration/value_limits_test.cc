@@ -208,6 +208,8 @@ TEST_F(ValueLimitsTest, AppendPastTheLimitIsRefused) {
 TEST_F(ValueLimitsTest, OversizedRequestToAReplicaFailsAlone) {
   auto conn = RawConnection::Connect(cluster_.replica_port(0));
   ASSERT_TRUE(conn);
+  ASSERT_TRUE(conn->Send(RespCommand({"AUTH", kReplicaPassword})));
+  ASSERT_EQ(conn->ReadReplies(1), "+OK\r\n");
   const std::string too_long(kMaxRecord + 1, 'v');
   ASSERT_TRUE(conn->Send(RespCommand({"LL.PUT", "k", too_long}) +
                          RespCommand({"PING"})));
@@ -254,7 +256,7 @@ TEST_F(ValueLimitsTest, ReplicaClosesAConnectionThatDoesNotRead) {
   auto greedy = RawConnection::Connect(cluster_.replica_port(0),
                                        /*receive_buffer=*/4096);
   ASSERT_TRUE(greedy);
-  std::string gets;
+  std::string gets = RespCommand({"AUTH", kReplicaPassword});
   for (int i = 0; i < kGets; ++i) gets += RespCommand({"LL.GET", "big"});
   ASSERT_TRUE(greedy->Send(gets));
   ASSERT_TRUE(WaitUntil([&] {
