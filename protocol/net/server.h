@@ -1,6 +1,6 @@
 #pragma once
 
-#include <uv.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <deque>
@@ -14,6 +14,14 @@
 #include "protocol/cluster/status.h"
 #include "protocol/net/loop.h"
 #include "protocol/resp/request_parser.h"
+
+// libuv's types, allocated in the .cc: only protocol/net looks inside.
+struct uv_buf_t;
+struct uv_handle_s;
+struct uv_prepare_s;
+struct uv_stream_s;
+struct uv_tcp_s;
+struct uv_write_s;
 
 namespace leaderless::net {
 
@@ -90,6 +98,7 @@ class Session {
   };
 
   Session(Server* server, uint64_t id);
+  ~Session();
   void Start();
   void Close();
   void OnRead(ssize_t nread);
@@ -101,14 +110,14 @@ class Session {
   void UpdateReading();
   size_t BufferedOutput() const;
 
-  static void AllocCb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) noexcept;
-  static void ReadCb(uv_stream_t* s, ssize_t nread, const uv_buf_t*) noexcept;
-  static void WriteCb(uv_write_t* req, int status) noexcept;
+  static void AllocCb(uv_handle_s* h, size_t suggested, uv_buf_t* buf) noexcept;
+  static void ReadCb(uv_stream_s* s, ssize_t nread, const uv_buf_t*) noexcept;
+  static void WriteCb(uv_write_s* req, int status) noexcept;
 
   Server* server_;
   uint64_t id_;
-  uv_tcp_t tcp_;
-  uv_write_t write_req_;
+  std::unique_ptr<uv_tcp_s> tcp_;
+  std::unique_ptr<uv_write_s> write_req_;
   std::string peer_address_;
   resp::RequestParser parser_;
   int protocol_ = 2;
@@ -132,7 +141,7 @@ class Session {
 };
 
 // A TCP server that speaks RESP to its clients. One per process and loop;
-// heap-allocated (embeds uv handles) and freed by Close()'s callbacks.
+// heap-allocated (owns uv handles) and freed by Close()'s callbacks.
 class Server {
  public:
   // Listens on bind:port (port 0 picks a free one).
@@ -157,18 +166,20 @@ class Server {
 
  private:
   friend class Session;
-  Server(uv_loop_t* loop, RequestHandler* handler, ServerLimits limits);
+  Server(Loop& loop, RequestHandler* handler, ServerLimits limits);
+  ~Server();
   void OnConnection();
   void MarkDirty(Session* s);
   void FlushDirty();
   void Forget(Session* s);
   void MaybeFree();
 
-  uv_loop_t* loop_;
+  uv_loop_s* loop_;
   RequestHandler* handler_;
   ServerLimits limits_;
-  uv_tcp_t listener_;
-  uv_prepare_t flusher_;  // writes pending output before the loop blocks
+  std::unique_ptr<uv_tcp_s> listener_;
+  // Writes pending output before the loop blocks.
+  std::unique_ptr<uv_prepare_s> flusher_;
   int port_ = 0;
   int open_handles_ = 0;
   size_t live_sessions_ = 0;  // including closing ones
