@@ -7,9 +7,12 @@
 #   protocol/cluster  pure code every process must agree on (config, ring,
 #                     versions, records, the internal commands): resp only,
 #                     no I/O, so it is unit-testable and deterministic.
-#   protocol/net      the only place that knows libuv; hiredis only in
-#                     peer_link.cc, the one client of replicas, so the
-#                     0.14-era API and its callback rules live in one file.
+#   protocol/net      the only place that knows libuv, and only in its .cc
+#                     files: proxy and replica include its headers, which
+#                     name libuv's structs by forward declaration only.
+#                     hiredis only in peer_link.cc, the one client of
+#                     replicas, so the 0.14-era API and its callback rules
+#                     live in one file.
 #   proxy, replica    the two programs, over the three libraries; nothing
 #                     includes them. LevelDB only in replica/record_store.cc,
 #                     so the storage engine can change in one file.
@@ -46,6 +49,7 @@ mapfile -t resp < <(sources '' protocol/resp)
 mapfile -t cluster < <(sources '' protocol/cluster)
 mapfile -t protocol < <(sources '' protocol)
 mapfile -t not_net < <(sources '' protocol/resp protocol/cluster proxy replica)
+mapfile -t net_headers < <(find protocol/net -name '*.h' | sort)
 mapfile -t not_peer_link < <(sources 'protocol/net/peer_link\.cc' \
   protocol proxy replica)
 mapfile -t not_record_store < <(sources 'replica/record_store\.cc' \
@@ -58,6 +62,8 @@ forbid "protocol/cluster is pure: resp and itself only" \
 forbid "nothing under protocol/ includes proxy/ or replica/" \
   'proxy/|replica/' "${protocol[@]}"
 forbid "libuv only under protocol/net" 'uv\.h|uv/' "${not_net[@]}"
+forbid "libuv only in protocol/net's .cc files, not its headers" 'uv\.h|uv/' \
+  "${net_headers[@]}"
 forbid "hiredis only in protocol/net/peer_link.cc" 'hiredis/' \
   "${not_peer_link[@]}"
 forbid "LevelDB only in replica/record_store.cc" 'leveldb/' \

@@ -1,19 +1,27 @@
 #include "protocol/net/deadline_queue.h"
 
+#include <uv.h>
+
 namespace leaderless::net {
 
-DeadlineQueue::DeadlineQueue(uv_loop_t* loop, ExpireFn on_expire)
-    : on_expire_(std::move(on_expire)) {
-  uv_timer_init(loop, &timer_);
-  timer_.data = this;
-  uv_check_init(loop, &check_);
-  check_.data = this;
-  uv_idle_init(loop, &idle_);
-  idle_.data = this;
+DeadlineQueue::DeadlineQueue(Loop& loop, ExpireFn on_expire)
+    : timer_(new uv_timer_t),
+      check_(new uv_check_t),
+      idle_(new uv_idle_t),
+      on_expire_(std::move(on_expire)) {
+  uv_timer_init(loop.uv(), timer_.get());
+  timer_->data = this;
+  uv_check_init(loop.uv(), check_.get());
+  check_->data = this;
+  uv_idle_init(loop.uv(), idle_.get());
+  idle_->data = this;
 }
 
+// Runs in the last close callback: libuv no longer holds the handles.
+DeadlineQueue::~DeadlineQueue() = default;
+
 DeadlineQueuePtr DeadlineQueue::Create(Loop& loop, ExpireFn on_expire) {
-  return DeadlineQueuePtr(new DeadlineQueue(loop.uv(), std::move(on_expire)),
+  return DeadlineQueuePtr(new DeadlineQueue(loop, std::move(on_expire)),
                           &DeadlineQueue::Destroy);
 }
 
@@ -21,9 +29,9 @@ void DeadlineQueue::Destroy(DeadlineQueue* q) {
   // The handles must be closed before the memory goes: free in the last
   // callback. Destroy may run inside Fire(), which then stops (closing_).
   q->closing_ = true;
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&q->timer_),
-                         reinterpret_cast<uv_handle_t*>(&q->check_),
-                         reinterpret_cast<uv_handle_t*>(&q->idle_)}) {
+  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(q->timer_.get()),
+                         reinterpret_cast<uv_handle_t*>(q->check_.get()),
+                         reinterpret_cast<uv_handle_t*>(q->idle_.get())}) {
     uv_close(h, [](uv_handle_t* handle) {
       auto* self = static_cast<DeadlineQueue*>(handle->data);
       if (--self->open_handles_ == 0) delete self;
@@ -38,33 +46,33 @@ void DeadlineQueue::Add(uint64_t deadline_ms, uint64_t id) {
 
 void DeadlineQueue::Arm() {
   if (heap_.empty()) {
-    uv_timer_stop(&timer_);
+    uv_timer_stop(timer_.get());
     armed_for_ = 0;
     return;
   }
   uint64_t next = heap_.top().deadline_ms;
-  uint64_t now = uv_now(timer_.loop);
+  uint64_t now = uv_now(timer_->loop);
   armed_for_ = next;
-  uv_timer_start(&timer_, &DeadlineQueue::OnTimer, next > now ? next - now : 0,
-                 0);
+  uv_timer_start(timer_.get(), &DeadlineQueue::OnTimer,
+                 next > now ? next - now : 0, 0);
 }
 
 void DeadlineQueue::OnTimer(uv_timer_t* timer) noexcept {
   auto* self = static_cast<DeadlineQueue*>(timer->data);
   self->armed_for_ = 0;
-  uv_idle_start(&self->idle_, [](uv_idle_t*) {});
-  uv_check_start(&self->check_, &DeadlineQueue::OnCheck);
+  uv_idle_start(self->idle_.get(), [](uv_idle_t*) {});
+  uv_check_start(self->check_.get(), &DeadlineQueue::OnCheck);
 }
 
 void DeadlineQueue::OnCheck(uv_check_t* check) noexcept {
   auto* self = static_cast<DeadlineQueue*>(check->data);
-  uv_idle_stop(&self->idle_);
-  uv_check_stop(&self->check_);
+  uv_idle_stop(self->idle_.get());
+  uv_check_stop(self->check_.get());
   self->Fire();
 }
 
 void DeadlineQueue::Fire() {
-  uint64_t now = uv_now(timer_.loop);
+  uint64_t now = uv_now(timer_->loop);
   // Pop first, then call: on_expire may Add() new deadlines.
   while (!closing_ && !heap_.empty() && heap_.top().deadline_ms <= now) {
     uint64_t id = heap_.top().id;

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,6 +7,11 @@
 #include <vector>
 
 #include "protocol/net/loop.h"
+
+// libuv's handles, allocated in the .cc: only protocol/net looks inside.
+struct uv_timer_s;
+struct uv_check_s;
+struct uv_idle_s;
 
 namespace leaderless::net {
 
@@ -22,7 +25,7 @@ namespace leaderless::net {
 // socket. The timer only marks the queue due; expired deadlines fire in the
 // check phase, after that iteration's replies were read.
 //
-// Heap-allocated because it embeds uv handles; the deleter closes them and
+// Heap-allocated because it owns uv handles; the deleter closes them and
 // the loop frees it in the last close callback. Loop thread only.
 class DeadlineQueue {
  public:
@@ -41,10 +44,11 @@ class DeadlineQueue {
   size_t size() const { return heap_.size(); }
 
  private:
-  DeadlineQueue(uv_loop_t* loop, ExpireFn on_expire);
+  DeadlineQueue(Loop& loop, ExpireFn on_expire);
+  ~DeadlineQueue();
   static void Destroy(DeadlineQueue* q);
-  static void OnTimer(uv_timer_t* timer) noexcept;
-  static void OnCheck(uv_check_t* check) noexcept;
+  static void OnTimer(uv_timer_s* timer) noexcept;
+  static void OnCheck(uv_check_s* check) noexcept;
   void Fire();
   void Arm();
 
@@ -54,9 +58,10 @@ class DeadlineQueue {
     bool operator>(const Entry& o) const { return deadline_ms > o.deadline_ms; }
   };
 
-  uv_timer_t timer_;
-  uv_check_t check_;  // runs Fire() after the I/O of a due iteration
-  uv_idle_t idle_;    // while due: the poll does not block
+  std::unique_ptr<uv_timer_s> timer_;
+  // Runs Fire() after the I/O of a due iteration.
+  std::unique_ptr<uv_check_s> check_;
+  std::unique_ptr<uv_idle_s> idle_;  // while due: the poll does not block
   int open_handles_ = 3;
   ExpireFn on_expire_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;

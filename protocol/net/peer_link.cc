@@ -25,6 +25,7 @@
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+#include <uv.h>
 
 #include <algorithm>
 #include <memory>
@@ -186,23 +187,27 @@ struct Poller {
 
 }  // namespace
 
-PeerLink::PeerLink(uv_loop_t* loop, int peer, std::string host, int port,
+PeerLink::PeerLink(Loop& loop, int peer, std::string host, int port,
                    Listener* listener, PeerLinkOptions options)
-    : loop_(loop),
+    : loop_(loop.uv()),
       peer_(peer),
       host_(std::move(host)),
       port_(port),
       address_(host_ + ":" + std::to_string(port)),
       listener_(listener),
-      options_(options) {
-  uv_timer_init(loop, &timer_);
-  timer_.data = this;
+      options_(options),
+      timer_(new uv_timer_t) {
+  uv_timer_init(loop_, timer_.get());
+  timer_->data = this;
 }
+
+// Runs in the timer's close callback: libuv no longer holds it.
+PeerLink::~PeerLink() = default;
 
 PeerLink* PeerLink::Create(Loop& loop, int peer, std::string host, int port,
                            Listener* listener, PeerLinkOptions options) {
   auto* link =
-      new PeerLink(loop.uv(), peer, std::move(host), port, listener, options);
+      new PeerLink(loop, peer, std::move(host), port, listener, options);
   link->Connect();
   return link;
 }
@@ -220,7 +225,8 @@ void PeerLink::Connect() {
   redisAsyncSetDisconnectCallback(ac, &PeerLink::OnDisconnect);
   // Bounds the connect and the probe together.
   uv_timer_start(
-      &timer_, [](uv_timer_t* t) { static_cast<PeerLink*>(t->data)->Drop(); },
+      timer_.get(),
+      [](uv_timer_t* t) { static_cast<PeerLink*>(t->data)->Drop(); },
       options_.probe_timeout_ms, 0);
 }
 
@@ -247,15 +253,15 @@ void PeerLink::OnHelloRefused(std::string_view error) {
   hello_refused_ = true;
   // Dropped from the timer, not from inside hiredis's reply callback.
   uv_timer_start(
-      &timer_, [](uv_timer_t* t) { static_cast<PeerLink*>(t->data)->Drop(); },
-      0, 0);
+      timer_.get(),
+      [](uv_timer_t* t) { static_cast<PeerLink*>(t->data)->Drop(); }, 0, 0);
   listener_->OnPeerRefused(peer_, error);
 }
 
 void PeerLink::OnProbeReply(bool answered) {
   if (!answered || hello_refused_ || connected_ || ac_ == nullptr) return;
   last_reply_ms_ = uv_now(loop_);
-  uv_timer_stop(&timer_);
+  uv_timer_stop(timer_.get());
   connected_ = true;
   backoff_ms_ = 0;
   consecutive_timeouts_ = 0;
@@ -292,7 +298,7 @@ void PeerLink::Lost() {
   connected_ = false;
   if (was_connected) listener_->OnPeerState(peer_, false);
   if (closing_) {
-    uv_close(reinterpret_cast<uv_handle_t*>(&timer_),
+    uv_close(reinterpret_cast<uv_handle_t*>(timer_.get()),
              [](uv_handle_t* h) { delete static_cast<PeerLink*>(h->data); });
     return;
   }
@@ -304,7 +310,7 @@ void PeerLink::ScheduleReconnect() {
                     ? options_.min_reconnect_ms
                     : std::min(backoff_ms_ * 2, options_.max_reconnect_ms);
   uv_timer_start(
-      &timer_,
+      timer_.get(),
       [](uv_timer_t* t) { static_cast<PeerLink*>(t->data)->Connect(); },
       backoff_ms_, 0);
 }
@@ -366,7 +372,7 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
 void PeerLink::Close() {
   if (closing_) return;
   closing_ = true;
-  uv_timer_stop(&timer_);
+  uv_timer_stop(timer_.get());
   Drop();
 }
 

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +9,7 @@
 #include "protocol/net/loop.h"
 
 struct redisAsyncContext;  // hiredis, used only in peer_link.cc
+struct uv_timer_s;         // libuv's, allocated in the .cc
 
 namespace leaderless::net {
 
@@ -65,7 +65,7 @@ struct PeerLinkOptions {
 // caller reports repeated timeouts. Requests queue on the one connection and
 // replies come back in order; callers match them by the op id they gave.
 //
-// Heap-allocated (embeds a uv timer); Close() it, and it frees itself once
+// Heap-allocated (owns a uv timer); Close() it, and it frees itself once
 // its handles are closed. Loop thread only.
 class PeerLink {
  public:
@@ -116,8 +116,9 @@ class PeerLink {
   void Close();
 
  private:
-  PeerLink(uv_loop_t* loop, int peer, std::string host, int port,
-           Listener* listener, PeerLinkOptions options);
+  PeerLink(Loop& loop, int peer, std::string host, int port, Listener* listener,
+           PeerLinkOptions options);
+  ~PeerLink();
   void Connect();
   void Drop();
   void Lost();
@@ -130,14 +131,14 @@ class PeerLink {
   static void OnReply(redisAsyncContext* ac, void* reply,
                       void* privdata) noexcept;
 
-  uv_loop_t* loop_;
+  uv_loop_s* loop_;
   int peer_;
   std::string host_;
   int port_;
   std::string address_;
   Listener* listener_;
   PeerLinkOptions options_;
-  uv_timer_t timer_;
+  std::unique_ptr<uv_timer_s> timer_;
   redisAsyncContext* ac_ = nullptr;  // owned by hiredis once attached
   bool connected_ = false;
   bool closing_ = false;

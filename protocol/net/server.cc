@@ -19,6 +19,7 @@
 #include "protocol/net/server.h"
 
 #include <strings.h>
+#include <uv.h>
 
 #include <algorithm>
 #include <cstring>
@@ -61,17 +62,25 @@ std::string AddressOf(const sockaddr_storage& addr) {
 // ---- Session --------------------------------------------------------------
 
 Session::Session(Server* server, uint64_t id)
-    : server_(server), id_(id), parser_(server->limits_.parser) {
-  uv_tcp_init(server->loop_, &tcp_);
-  tcp_.data = this;
+    : server_(server),
+      id_(id),
+      tcp_(new uv_tcp_t),
+      write_req_(new uv_write_t),
+      parser_(server->limits_.parser) {
+  uv_tcp_init(server->loop_, tcp_.get());
+  tcp_->data = this;
 }
 
+// Runs in the close callback: libuv no longer holds the handle, and a
+// pending write was cancelled before it.
+Session::~Session() = default;
+
 void Session::Start() {
-  uv_tcp_nodelay(&tcp_, 1);
+  uv_tcp_nodelay(tcp_.get(), 1);
   sockaddr_storage addr{};
   int len = sizeof(addr);
-  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len) ==
-      0) {
+  if (uv_tcp_getpeername(tcp_.get(), reinterpret_cast<sockaddr*>(&addr),
+                         &len) == 0) {
     peer_address_ = AddressOf(addr);
   }
   UpdateReading();
@@ -82,7 +91,7 @@ void Session::Close() {
   closing_ = true;
   server_->handler_->OnSessionClosed(*this);
   server_->Forget(this);
-  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), [](uv_handle_t* h) {
+  uv_close(reinterpret_cast<uv_handle_t*>(tcp_.get()), [](uv_handle_t* h) {
     auto* s = static_cast<Session*>(h->data);
     Server* server = s->server_;
     delete s;
@@ -133,7 +142,7 @@ void Session::UpdateReading() {
               (reading_ ? pending_.size() < max : pending_.size() <= max / 2);
   if (want == reading_) return;
   reading_ = want;
-  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+  auto* stream = reinterpret_cast<uv_stream_t*>(tcp_.get());
   if (want) {
     if (uv_read_start(stream, &Session::AllocCb, &Session::ReadCb) != 0) {
       Close();
@@ -253,9 +262,9 @@ void Session::Flush() {
     out_.clear();
     uv_buf_t buf =
         uv_buf_init(writing_.data(), static_cast<unsigned>(writing_.size()));
-    write_req_.data = this;
-    if (uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1,
-                 &Session::WriteCb) != 0) {
+    write_req_->data = this;
+    if (uv_write(write_req_.get(), reinterpret_cast<uv_stream_t*>(tcp_.get()),
+                 &buf, 1, &Session::WriteCb) != 0) {
       Close();
       return;
     }
@@ -290,14 +299,21 @@ void Session::OnWritten(int status) {
 
 // ---- Server ---------------------------------------------------------------
 
-Server::Server(uv_loop_t* loop, RequestHandler* handler, ServerLimits limits)
-    : loop_(loop), handler_(handler), limits_(limits) {
-  uv_tcp_init(loop, &listener_);
-  listener_.data = this;
-  uv_prepare_init(loop, &flusher_);
-  flusher_.data = this;
+Server::Server(Loop& loop, RequestHandler* handler, ServerLimits limits)
+    : loop_(loop.uv()),
+      handler_(handler),
+      limits_(limits),
+      listener_(new uv_tcp_t),
+      flusher_(new uv_prepare_t) {
+  uv_tcp_init(loop_, listener_.get());
+  listener_->data = this;
+  uv_prepare_init(loop_, flusher_.get());
+  flusher_->data = this;
   open_handles_ = 2;
 }
+
+// Runs in the last close callback: libuv no longer holds the handles.
+Server::~Server() = default;
 
 cluster::Result<Server*> Server::Create(Loop& loop, const std::string& bind,
                                         int port, RequestHandler* handler,
@@ -307,9 +323,9 @@ cluster::Result<Server*> Server::Create(Loop& loop, const std::string& bind,
       uv_ip6_addr(bind.c_str(), port, reinterpret_cast<sockaddr_in6*>(&addr))) {
     return cluster::Status::InvalidArgument("bad bind address '" + bind + "'");
   }
-  auto* server = new Server(loop.uv(), handler, limits);
-  auto* stream = reinterpret_cast<uv_stream_t*>(&server->listener_);
-  int rc = uv_tcp_bind(&server->listener_,
+  auto* server = new Server(loop, handler, limits);
+  auto* stream = reinterpret_cast<uv_stream_t*>(server->listener_.get());
+  int rc = uv_tcp_bind(server->listener_.get(),
                        reinterpret_cast<const sockaddr*>(&addr), 0);
   if (rc == 0) {
     rc = uv_listen(stream, 511, [](uv_stream_t* s, int status) {
@@ -324,10 +340,10 @@ cluster::Result<Server*> Server::Create(Loop& loop, const std::string& bind,
   }
   sockaddr_storage bound{};
   int len = sizeof(bound);
-  uv_tcp_getsockname(&server->listener_, reinterpret_cast<sockaddr*>(&bound),
-                     &len);
+  uv_tcp_getsockname(server->listener_.get(),
+                     reinterpret_cast<sockaddr*>(&bound), &len);
   server->port_ = ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-  uv_prepare_start(&server->flusher_, [](uv_prepare_t* p) {
+  uv_prepare_start(server->flusher_.get(), [](uv_prepare_t* p) {
     static_cast<Server*>(p->data)->FlushDirty();
   });
   if (limits.output_pause_bytes != 0 && limits.output_stall_ms != 0) {
@@ -343,10 +359,10 @@ cluster::Result<Server*> Server::Create(Loop& loop, const std::string& bind,
 void Server::OnConnection() {
   auto* session = new Session(this, next_session_id_++);
   ++live_sessions_;
-  if (uv_accept(reinterpret_cast<uv_stream_t*>(&listener_),
-                reinterpret_cast<uv_stream_t*>(&session->tcp_)) != 0) {
+  if (uv_accept(reinterpret_cast<uv_stream_t*>(listener_.get()),
+                reinterpret_cast<uv_stream_t*>(session->tcp_.get())) != 0) {
     session->closing_ = true;  // never announced: close quietly
-    uv_close(reinterpret_cast<uv_handle_t*>(&session->tcp_),
+    uv_close(reinterpret_cast<uv_handle_t*>(session->tcp_.get()),
              [](uv_handle_t* h) {
                auto* s = static_cast<Session*>(h->data);
                --s->server_->live_sessions_;
@@ -420,8 +436,8 @@ void Server::Close() {
     --server->open_handles_;
     server->MaybeFree();
   };
-  uv_close(reinterpret_cast<uv_handle_t*>(&listener_), on_closed);
-  uv_close(reinterpret_cast<uv_handle_t*>(&flusher_), on_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(listener_.get()), on_closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(flusher_.get()), on_closed);
   if (stall_timer_ != nullptr) stall_timer_->Close();
   stall_timer_ = nullptr;
   std::vector<Session*> all;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <uv.h>
+#include <sys/types.h>
 
 #include <cstdint>
 #include <deque>
@@ -15,6 +15,14 @@
 #include "protocol/net/loop.h"
 #include "protocol/net/timer.h"
 #include "protocol/resp/request_parser.h"
+
+// libuv's types, allocated in the .cc: only protocol/net looks inside.
+struct uv_buf_t;
+struct uv_handle_s;
+struct uv_prepare_s;
+struct uv_stream_s;
+struct uv_tcp_s;
+struct uv_write_s;
 
 namespace leaderless::net {
 
@@ -99,6 +107,7 @@ class Session {
   };
 
   Session(Server* server, uint64_t id);
+  ~Session();
   void Start();
   void Close();
   void OnRead(ssize_t nread);
@@ -114,14 +123,14 @@ class Session {
   // output_stall_ms; called periodically, at `now_ms` of loop time.
   bool Stalled(uint64_t now_ms);
 
-  static void AllocCb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) noexcept;
-  static void ReadCb(uv_stream_t* s, ssize_t nread, const uv_buf_t*) noexcept;
-  static void WriteCb(uv_write_t* req, int status) noexcept;
+  static void AllocCb(uv_handle_s* h, size_t suggested, uv_buf_t* buf) noexcept;
+  static void ReadCb(uv_stream_s* s, ssize_t nread, const uv_buf_t*) noexcept;
+  static void WriteCb(uv_write_s* req, int status) noexcept;
 
   Server* server_;
   uint64_t id_;
-  uv_tcp_t tcp_;
-  uv_write_t write_req_;
+  std::unique_ptr<uv_tcp_s> tcp_;
+  std::unique_ptr<uv_write_s> write_req_;
   std::string peer_address_;
   resp::RequestParser parser_;
   int protocol_ = 2;
@@ -150,7 +159,7 @@ class Session {
 };
 
 // A TCP server that speaks RESP to its clients. One per process and loop;
-// heap-allocated (embeds uv handles) and freed by Close()'s callbacks.
+// heap-allocated (owns uv handles) and freed by Close()'s callbacks.
 class Server {
  public:
   // Listens on bind:port (port 0 picks a free one).
@@ -175,7 +184,8 @@ class Server {
 
  private:
   friend class Session;
-  Server(uv_loop_t* loop, RequestHandler* handler, ServerLimits limits);
+  Server(Loop& loop, RequestHandler* handler, ServerLimits limits);
+  ~Server();
   void OnConnection();
   void MarkDirty(Session* s);
   void FlushDirty();
@@ -183,11 +193,12 @@ class Server {
   void CloseStalled();
   void MaybeFree();
 
-  uv_loop_t* loop_;
+  uv_loop_s* loop_;
   RequestHandler* handler_;
   ServerLimits limits_;
-  uv_tcp_t listener_;
-  uv_prepare_t flusher_;  // writes pending output before the loop blocks
+  std::unique_ptr<uv_tcp_s> listener_;
+  // Writes pending output before the loop blocks.
+  std::unique_ptr<uv_prepare_s> flusher_;
   Timer* stall_timer_ = nullptr;  // with output_stall_ms; frees itself
   int port_ = 0;
   int open_handles_ = 0;
