@@ -1,6 +1,7 @@
 #include "proxy/proxy_server.h"
 
 #include "proxy/commands/command_families.h"
+#include "proxy/protected_mode.h"
 #include "proxy/transaction.h"
 
 namespace leaderless::proxy {
@@ -46,6 +47,12 @@ void ProxyServer::Stop() {
   stopping_ = true;
   if (server_) server_->Close();
   coordinator_.Close();
+}
+
+void ProxyServer::OnSessionOpened(net::Session& session) {
+  if (!ProtectedModeRefusesPeer(config_, session.peer_address())) return;
+  resp::ReplyWriter(&session.Reply()).Error(kProtectedModeDenied);
+  session.CloseAfterReplies();
 }
 
 void ProxyServer::OnRequest(net::Session& session, Argv argv) {

@@ -38,6 +38,9 @@ class ProxyServer : public net::RequestHandler {
   cluster::Status Start();
   void Stop();
 
+  // Refuses a client that protected mode keeps out (protected_mode.h):
+  // Redis's -DENIED error, then the connection closes.
+  void OnSessionOpened(net::Session& session) override;
   // Runs a request; that of a client inside MULTI or with an EXEC running
   // goes through the transaction layer (transaction.h).
   void OnRequest(net::Session& session, Argv argv) override;

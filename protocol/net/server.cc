@@ -70,6 +70,7 @@ void Session::Start() {
       0) {
     peer_address_ = AddressOf(addr);
   }
+  server_->handler_->OnSessionOpened(*this);
   UpdateReading();
 }
 

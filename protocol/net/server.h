@@ -48,6 +48,9 @@ class SessionState {
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
+  // A client connected (within maxclients), before its first request is
+  // read. The handler may answer and close it at once (protected mode).
+  virtual void OnSessionOpened(Session& /*session*/) {}
   // One parsed request; argv views are valid only during the call. Reply at
   // once with session.Reply(), or later through session.Defer().
   virtual void OnRequest(Session& session,

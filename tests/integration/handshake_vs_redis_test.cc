@@ -179,6 +179,7 @@ const Script kConnectionScript = {
     {"CONFIG", "GET", "bind"},
     {"CONFIG", "GET", "maxclients"},
     {"CONFIG", "GET", "requirepass"},
+    {"CONFIG", "GET", "protected-mode"},
     {"CONFIG", "GET", "nosuch"},
     {"CONFIG", "GET", "*nosuch*"},
     {"CONFIG", "GET", "slaveof"},
