@@ -57,7 +57,11 @@ std::string AddressOf(const sockaddr_storage& addr) {
 // ---- Session --------------------------------------------------------------
 
 Session::Session(Server* server, uint64_t id)
-    : server_(server), id_(id), parser_(server->limits_.parser) {
+    : server_(server),
+      id_(id),
+      parser_(server->limits_.parser),
+      query_buffer_limit_(server->limits_.query_buffer_limit),
+      output_buffer_limit_(server->limits_.output_buffer_limit) {
   uv_tcp_init(server->loop_, &tcp_);
   tcp_.data = this;
 }
@@ -103,6 +107,12 @@ ReplySlot Session::Defer() {
 void Session::CloseAfterReplies() {
   close_after_replies_ = true;
   server_->MarkDirty(this);
+}
+
+void Session::set_buffer_limits(size_t query_buffer_limit,
+                                size_t output_buffer_limit) {
+  query_buffer_limit_ = query_buffer_limit;
+  output_buffer_limit_ = output_buffer_limit;
 }
 
 void Session::Complete(uint64_t seq, std::string&& reply) {
@@ -169,8 +179,8 @@ void Session::OnRead(ssize_t nread) {
   }
   in_end_ += static_cast<size_t>(nread);
   ProcessInput();
-  if (!closing_ && in_end_ - in_begin_ + parser_.held_bytes() >
-                       server_->limits_.query_buffer_limit) {
+  if (!closing_ &&
+      in_end_ - in_begin_ + parser_.held_bytes() > query_buffer_limit_) {
     Close();  // as Redis: past the query buffer limit, close without reply
   }
 }
@@ -200,6 +210,13 @@ void Session::ProcessInput() {
     }
     server_->handler_->OnRequest(*this, argv);
     in_begin_ += consumed;
+    if (OutputOverLimit()) {
+      // Now, not at the next flush: one read can hold thousands of
+      // requests, and a client that does not read must not make the proxy
+      // buffer all their replies first.
+      Close();
+      break;
+    }
   }
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
@@ -211,10 +228,13 @@ void Session::ProcessInput() {
 
 size_t Session::BufferedOutput() const { return out_.size() + writing_.size(); }
 
+bool Session::OutputOverLimit() const {
+  return output_buffer_limit_ != 0 && BufferedOutput() > output_buffer_limit_;
+}
+
 void Session::Flush() {
   if (closing_) return;
-  size_t limit = server_->limits_.output_buffer_limit;
-  if (limit != 0 && BufferedOutput() > limit) {
+  if (OutputOverLimit()) {
     Close();  // the client does not read its replies: drop it, not memory
     return;
   }

@@ -77,6 +77,11 @@ class Session {
   // after this one are not executed.
   void CloseAfterReplies();
 
+  // This session's query and output buffer limits (output 0: none); its
+  // server's until set. A handler tightens them for a client that is not
+  // logged in yet. They apply from the next byte read and reply queued.
+  void set_buffer_limits(size_t query_buffer_limit, size_t output_buffer_limit);
+
   int protocol() const { return protocol_; }
   void set_protocol(int p) { protocol_ = p; }
   SessionState* state() const { return state_.get(); }
@@ -103,6 +108,7 @@ class Session {
   void OnWritten(int status);
   void UpdateReading();
   size_t BufferedOutput() const;
+  bool OutputOverLimit() const;
 
   static void AllocCb(uv_handle_t* h, size_t suggested, uv_buf_t* buf) noexcept;
   static void ReadCb(uv_stream_t* s, ssize_t nread, const uv_buf_t*) noexcept;
@@ -114,6 +120,8 @@ class Session {
   uv_write_t write_req_;
   std::string peer_address_;
   resp::RequestParser parser_;
+  size_t query_buffer_limit_;
+  size_t output_buffer_limit_;  // 0: none
   int protocol_ = 2;
   std::unique_ptr<SessionState> state_;
 
