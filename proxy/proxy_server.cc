@@ -1,6 +1,9 @@
 #include "proxy/proxy_server.h"
 
+#include <algorithm>
+
 #include "proxy/commands/command_families.h"
+#include "proxy/protected_mode.h"
 #include "proxy/transaction.h"
 
 namespace leaderless::proxy {
@@ -27,16 +30,9 @@ ProxyServer::ProxyServer(const cluster::Config& config, net::Loop& loop)
 }
 
 cluster::Status ProxyServer::Start() {
-  net::ServerLimits limits;
-  limits.max_clients = static_cast<size_t>(config_.maxclients);
-  limits.query_buffer_limit =
-      static_cast<size_t>(config_.client_query_buffer_limit);
-  limits.output_buffer_limit =
-      static_cast<size_t>(config_.client_output_buffer_limit);
   // Every connection starts with the limits of a client not logged in yet.
-  limits.parser = ParserLimitsFor(AuthenticatedByDefault());
-  auto server =
-      net::Server::Create(loop_, config_.bind, config_.port, this, limits);
+  auto server = net::Server::Create(loop_, config_.bind, config_.port, this,
+                                    LimitsFor(AuthenticatedByDefault()));
   if (!server.ok()) return server.status();
   server_ = server.value();
   return cluster::Status::OK();
@@ -46,6 +42,12 @@ void ProxyServer::Stop() {
   stopping_ = true;
   if (server_) server_->Close();
   coordinator_.Close();
+}
+
+void ProxyServer::OnSessionOpened(net::Session& session) {
+  if (!ProtectedModeRefusesPeer(config_, session.peer_address())) return;
+  resp::ReplyWriter(&session.Reply()).Error(kProtectedModeDenied);
+  session.CloseAfterReplies();
 }
 
 void ProxyServer::OnRequest(net::Session& session, Argv argv) {
@@ -114,7 +116,10 @@ ClientState& ProxyServer::Client(net::Session& session) {
 
 void ProxyServer::SetAuthenticated(net::Session& session, bool authenticated) {
   Client(session).authenticated = authenticated;
-  session.parser().set_limits(ParserLimitsFor(authenticated));
+  const net::ServerLimits limits = LimitsFor(authenticated);
+  session.parser().set_limits(limits.parser);
+  session.set_buffer_limits(limits.query_buffer_limit,
+                            limits.output_buffer_limit);
 }
 
 std::string ProxyServer::ListenAddress() const {
@@ -122,10 +127,25 @@ std::string ProxyServer::ListenAddress() const {
   return config_.bind + ":" + std::to_string(port);
 }
 
-resp::ParserLimits ProxyServer::ParserLimitsFor(bool authenticated) const {
-  resp::ParserLimits limits;
-  limits.max_bulk_len = config_.proto_max_bulk_len;
-  limits.unauthenticated = !authenticated;
+net::ServerLimits ProxyServer::LimitsFor(bool authenticated) const {
+  net::ServerLimits limits;
+  limits.max_clients = static_cast<size_t>(config_.maxclients);
+  limits.query_buffer_limit =
+      static_cast<size_t>(config_.client_query_buffer_limit);
+  limits.output_buffer_limit =
+      static_cast<size_t>(config_.client_output_buffer_limit);
+  limits.parser.max_bulk_len = config_.proto_max_bulk_len;
+  if (authenticated) return limits;
+  // Redis's caps for a client that must authenticate and has not (see
+  // kUnauthenticated*), on top of the configured limits.
+  limits.parser.unauthenticated = true;
+  limits.query_buffer_limit =
+      std::min(limits.query_buffer_limit, kUnauthenticatedQueryBufferLimit);
+  limits.output_buffer_limit =
+      limits.output_buffer_limit == 0
+          ? kUnauthenticatedOutputBufferLimit
+          : std::min(limits.output_buffer_limit,
+                     kUnauthenticatedOutputBufferLimit);
   return limits;
 }
 

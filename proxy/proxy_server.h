@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -27,6 +28,21 @@ namespace leaderless::proxy {
 // features by it, so it must not claim more than the proxy does.
 inline constexpr char kRedisVersion[] = "7.0.15";
 
+// What a client that must authenticate may make the proxy hold before it
+// has, as recent Redis releases bound it (with Redis's parser caps, at most
+// 10 arguments and bulks of 16384 bytes: resp::ParserLimits), so that
+// anonymous connections cost little however many there are:
+// - its query buffer: 1 MiB, as Redis 7.4 (redis/redis#12961, #12989);
+//   past it the connection is closed without a reply. A request within the
+//   parser caps never needs as much: this backs them up.
+// - its unread replies: Redis 7.2.8, 7.4.3 and 8.0 (CVE-2025-21605,
+//   redis/redis#13993) close such a client once more than 1024 bytes of
+//   replies wait beyond its fixed 16 KiB reply buffer. The proxy has no
+//   fixed buffer, so it allows the same 16 KiB + 1024 bytes in all, and
+//   closes the connection without a reply past them.
+inline constexpr size_t kUnauthenticatedQueryBufferLimit = 1 << 20;
+inline constexpr size_t kUnauthenticatedOutputBufferLimit = (16 << 10) + 1024;
+
 // The proxy's request handler: resolves the command (unknown commands,
 // unknown subcommands and arity errors are answered there), applies the
 // authentication gate of `requirepass`, and runs the command.
@@ -38,6 +54,9 @@ class ProxyServer : public net::RequestHandler {
   cluster::Status Start();
   void Stop();
 
+  // Refuses a client that protected mode keeps out (protected_mode.h):
+  // Redis's -DENIED error, then the connection closes.
+  void OnSessionOpened(net::Session& session) override;
   // Runs a request; that of a client inside MULTI or with an EXEC running
   // goes through the transaction layer (transaction.h).
   void OnRequest(net::Session& session, Argv argv) override;
@@ -81,7 +100,7 @@ class ProxyServer : public net::RequestHandler {
   // order Redis's CLIENT LIST uses). Sessions stay valid while listed.
   const std::map<uint64_t, net::Session*>& clients() const { return clients_; }
   // Logs the client in or out; a client that is not logged in gets Redis's
-  // stricter parser limits (see ParserLimits::unauthenticated).
+  // stricter parser and buffer limits (kUnauthenticated*).
   void SetAuthenticated(net::Session& session, bool authenticated);
   // How a new or RESET connection starts: logged in unless a password is set.
   bool AuthenticatedByDefault() const { return config_.requirepass.empty(); }
@@ -89,7 +108,8 @@ class ProxyServer : public net::RequestHandler {
   std::string ListenAddress() const;
 
  private:
-  resp::ParserLimits ParserLimitsFor(bool authenticated) const;
+  // The limits of a client that is (or is not) logged in.
+  net::ServerLimits LimitsFor(bool authenticated) const;
 
   const cluster::Config& config_;
   net::Loop& loop_;

@@ -343,10 +343,10 @@ struct Directive {
 };
 
 // Every directive but `include`, which the Loader handles because it
-// recurses. The last four are redis.conf lines an operator may carry over:
+// recurses. The last three are redis.conf lines an operator may carry over:
 // `daemonize no` (we never fork; run under a supervisor, so `yes` is an
-// error), `loglevel`, `protected-mode` (we bind where told) and `databases`
-// (there is one keyspace). Their values are checked, then ignored.
+// error), `loglevel` and `databases` (there is one keyspace). Their values
+// are checked, then ignored.
 const Directive kDirectives[] = {
     {"replica", 2, 2, "<id> <host>:<port>", AddReplica},
     {"replication-factor", 1, 1, "<n>",
@@ -423,6 +423,8 @@ const Directive kDirectives[] = {
     {"requirepass", 1, 1, "<password>",
      [](const Args& a, Config& c) { return SetString(a[0], c.requirepass); }},
     {"replica-password", 1, 1, "<secret>", SetReplicaPassword},
+    {"protected-mode", 1, 1, "yes|no",
+     [](const Args& a, Config& c) { return SetYesNo(a[0], c.protected_mode); }},
     {"anti-entropy-interval-ms", 1, 1, "<milliseconds>",
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kInt64Max, c.anti_entropy_interval_ms);
@@ -461,8 +463,6 @@ const Directive kDirectives[] = {
      [](const Args& a, Config&) {
        return CheckChoice(a[0], "debug|verbose|notice|warning|nothing");
      }},
-    {"protected-mode", 1, 1, "yes|no",
-     [](const Args& a, Config&) { return CheckChoice(a[0], "yes|no"); }},
     {"databases", 1, 1, "<n>",
      [](const Args& a, Config&) {
        int64_t ignored = 0;

@@ -74,6 +74,9 @@ struct Config {
   // requirepass: the password of Redis's `default` user. "" (the default)
   // means no password, so every client starts authenticated, as in Redis.
   std::string requirepass;
+  // protected-mode yes|no: as in Redis 7, with no requirepass a proxy bound
+  // to a non-loopback address refuses clients that are not on loopback.
+  bool protected_mode = true;
 
   // Replica.
   std::string replica_id;  // replica-id: which `replica` line this one is

@@ -66,7 +66,9 @@ Session::Session(Server* server, uint64_t id)
       id_(id),
       tcp_(new uv_tcp_t),
       write_req_(new uv_write_t),
-      parser_(server->limits_.parser) {
+      parser_(server->limits_.parser),
+      query_buffer_limit_(server->limits_.query_buffer_limit),
+      output_buffer_limit_(server->limits_.output_buffer_limit) {
   uv_tcp_init(server->loop_, tcp_.get());
   tcp_->data = this;
 }
@@ -83,6 +85,7 @@ void Session::Start() {
                          &len) == 0) {
     peer_address_ = AddressOf(addr);
   }
+  server_->handler_->OnSessionOpened(*this);
   UpdateReading();
 }
 
@@ -115,6 +118,12 @@ ReplySlot Session::Defer() {
 void Session::CloseAfterReplies() {
   close_after_replies_ = true;
   server_->MarkDirty(this);
+}
+
+void Session::set_buffer_limits(size_t query_buffer_limit,
+                                size_t output_buffer_limit) {
+  query_buffer_limit_ = query_buffer_limit;
+  output_buffer_limit_ = output_buffer_limit;
 }
 
 void Session::Complete(uint64_t seq, std::string&& reply) {
@@ -181,8 +190,8 @@ void Session::OnRead(ssize_t nread) {
   }
   in_end_ += static_cast<size_t>(nread);
   ProcessInput();
-  if (!closing_ && in_end_ - in_begin_ + parser_.held_bytes() >
-                       server_->limits_.query_buffer_limit) {
+  if (!closing_ &&
+      in_end_ - in_begin_ + parser_.held_bytes() > query_buffer_limit_) {
     Close();  // as Redis: past the query buffer limit, close without reply
   }
 }
@@ -217,6 +226,13 @@ void Session::ProcessInput() {
     }
     server_->handler_->OnRequest(*this, argv);
     in_begin_ += consumed;
+    if (OutputOverLimit()) {
+      // Now, not at the next flush: one read can hold thousands of
+      // requests, and a client that does not read must not make the proxy
+      // buffer all their replies first.
+      Close();
+      break;
+    }
   }
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
@@ -239,8 +255,8 @@ bool Session::Stalled(uint64_t now_ms) {
     return false;
   }
   // The bytes of the write in flight that the socket has not taken yet.
-  const size_t unwritten =
-      uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&tcp_));
+  const size_t unwritten = uv_stream_get_write_queue_size(
+      reinterpret_cast<uv_stream_t*>(tcp_.get()));
   if (!stall_watched_ || unwritten < stall_unwritten_) {
     stall_watched_ = true;  // paused just now, or some bytes went out
     stall_since_ms_ = now_ms;
@@ -250,10 +266,13 @@ bool Session::Stalled(uint64_t now_ms) {
   return now_ms - stall_since_ms_ >= server_->limits_.output_stall_ms;
 }
 
+bool Session::OutputOverLimit() const {
+  return output_buffer_limit_ != 0 && BufferedOutput() > output_buffer_limit_;
+}
+
 void Session::Flush() {
   if (closing_) return;
-  size_t limit = server_->limits_.output_buffer_limit;
-  if (limit != 0 && BufferedOutput() > limit) {
+  if (OutputOverLimit()) {
     Close();  // the client does not read its replies: drop it, not memory
     return;
   }

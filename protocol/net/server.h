@@ -65,6 +65,9 @@ class SessionState {
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
+  // A client connected (within maxclients), before its first request is
+  // read. The handler may answer and close it at once (protected mode).
+  virtual void OnSessionOpened(Session& /*session*/) {}
   // One parsed request; argv views are valid only during the call. Reply at
   // once with session.Reply(), or later through session.Defer().
   virtual void OnRequest(Session& session,
@@ -90,6 +93,11 @@ class Session {
   // Answer what is queued, then close (QUIT, protocol errors). Requests
   // after this one are not executed.
   void CloseAfterReplies();
+
+  // This session's query and output buffer limits (output 0: none); its
+  // server's until set. A handler tightens them for a client that is not
+  // logged in yet. They apply from the next byte read and reply queued.
+  void set_buffer_limits(size_t query_buffer_limit, size_t output_buffer_limit);
 
   int protocol() const { return protocol_; }
   void set_protocol(int p) { protocol_ = p; }
@@ -122,6 +130,7 @@ class Session {
   // Whether the session has been paused on output with nothing written for
   // output_stall_ms; called periodically, at `now_ms` of loop time.
   bool Stalled(uint64_t now_ms);
+  bool OutputOverLimit() const;
 
   static void AllocCb(uv_handle_s* h, size_t suggested, uv_buf_t* buf) noexcept;
   static void ReadCb(uv_stream_s* s, ssize_t nread, const uv_buf_t*) noexcept;
@@ -133,6 +142,8 @@ class Session {
   std::unique_ptr<uv_write_s> write_req_;
   std::string peer_address_;
   resp::RequestParser parser_;
+  size_t query_buffer_limit_;
+  size_t output_buffer_limit_;  // 0: none
   int protocol_ = 2;
   std::unique_ptr<SessionState> state_;
 

@@ -43,7 +43,7 @@ Parameters AllParameters(ProxyServer& proxy) {
       {"timeout", "0"},
       {"tcp-keepalive", "0"},
       {"daemonize", "no"},
-      {"protected-mode", "no"},
+      {"protected-mode", YesNo(c.protected_mode)},
       {"loglevel", "notice"},
       {"cluster-enabled", "no"},
       {"replicaof", ""},

@@ -4,6 +4,8 @@
 // Flags, arity and key positions: the Add*Commands calls below; COMMAND
 // DOCS: proxy/commands/docs/server.cc.
 
+#include <string_view>
+
 #include "proxy/args.h"
 #include "proxy/commands/auth.h"
 #include "proxy/commands/command_families.h"
@@ -29,10 +31,17 @@ std::string ParseProtocol(Argv argv, int* protocol) {
   return "";
 }
 
-// Applies the options in order, as Redis does: an option takes effect even
-// when a later one fails (HELLO 3 SETNAME a BOGUS sets the name). "" or the
-// error of the first option that failed.
+// Applies the options in order, as Redis 7.0 does: an option takes effect
+// even when a later one fails (HELLO 3 SETNAME a BOGUS sets the name). "" or
+// the error of the first option that failed.
+//
+// One exception: a client not logged in gets its name only once an AUTH
+// option has logged it in, so that HELLO changes nothing before
+// authentication. Redis 7.0 set the name first and then answered NOAUTH;
+// Redis 7.2 checks authentication before it sets the name.
 std::string ApplyOptions(ProxyServer& proxy, net::Session& s, Argv argv) {
+  ClientState& client = proxy.Client(s);
+  const std::string_view* name = nullptr;  // in argv; held until logged in
   for (size_t i = 2; i < argv.size(); ++i) {
     const size_t more = argv.size() - 1 - i;
     if (ArgIs(argv[i], "auth") && more >= 2) {
@@ -40,9 +49,13 @@ std::string ApplyOptions(ProxyServer& proxy, net::Session& s, Argv argv) {
       i += 2;
     } else if (ArgIs(argv[i], "setname") && more >= 1) {
       if (!IsValidClientAttribute(argv[i + 1])) return kInvalidClientName;
-      proxy.Client(s).name = argv[++i];
+      name = &argv[++i];
     } else {
       return "ERR Syntax error in HELLO option '" + std::string(argv[i]) + "'";
+    }
+    if (name && client.authenticated) {
+      client.name = *name;
+      name = nullptr;
     }
   }
   return "";

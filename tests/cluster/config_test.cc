@@ -533,11 +533,24 @@ TEST_F(ConfigTest, ValueNamesRoundTrip) {
 }
 
 TEST_F(ConfigTest, CarriedOverRedisDirectivesAreIgnored) {
-  Result<Config> c = Load(
-      "daemonize no\nloglevel notice\nloglevel WARNING\nprotected-mode yes\n"
-      "protected-mode no\ndatabases 16\n");
+  Result<Config> c =
+      Load("daemonize no\nloglevel notice\nloglevel WARNING\ndatabases 16\n");
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->port, Config().port);
+}
+
+TEST_F(ConfigTest, ProtectedMode) {
+  EXPECT_TRUE(Config().protected_mode);  // Redis's default
+  Result<Config> c = Load("protected-mode no\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_FALSE(c->protected_mode);
+  c = Load("protected-mode no\n", {"protected-mode YES"});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_TRUE(c->protected_mode);
+  EXPECT_EQ(LoadError("protected-mode maybe\n"),
+            At(1, "'protected-mode': \"maybe\" is not one of yes|no"));
+  EXPECT_EQ(LoadError("protected-mode\n"),
+            At(1, "'protected-mode': expected yes|no"));
 }
 
 TEST_F(ConfigTest, CarriedOverRedisDirectivesAreChecked) {
@@ -547,8 +560,6 @@ TEST_F(ConfigTest, CarriedOverRedisDirectivesAreChecked) {
             At(1,
                "'loglevel': \"loud\" is not one of "
                "debug|verbose|notice|warning|nothing"));
-  EXPECT_EQ(LoadError("protected-mode maybe\n"),
-            At(1, "'protected-mode': \"maybe\" is not one of yes|no"));
   EXPECT_EQ(LoadError("databases 0\n"),
             At(1, "'databases': 0 is out of range (at least 1)"));
   EXPECT_EQ(LoadError("databases\n"), At(1, "'databases': expected <n>"));

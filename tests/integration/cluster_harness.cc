@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -191,6 +193,23 @@ int PickFreePort() {
   }
   close(fd);
   return port;
+}
+
+std::string NonLoopbackIpv4() {
+  ifaddrs* all = nullptr;
+  if (getifaddrs(&all) != 0) return "";
+  std::string found;
+  for (ifaddrs* i = all; i != nullptr && found.empty(); i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET ||
+        (i->ifa_flags & IFF_UP) == 0 || (i->ifa_flags & IFF_LOOPBACK) != 0) {
+      continue;
+    }
+    char ip[INET_ADDRSTRLEN] = "";
+    const auto* a = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
+    if (inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip)) != nullptr) found = ip;
+  }
+  freeifaddrs(all);
+  return found;
 }
 
 // ---- TempDir ----------------------------------------------------------------
@@ -539,17 +558,18 @@ Reply RedisClient::Read() {
 // ------------------------------------------------------------
 
 std::unique_ptr<RawConnection> RawConnection::Connect(int port,
-                                                      int receive_buffer) {
+                                                      int receive_buffer,
+                                                      const std::string& host) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return nullptr;
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return nullptr;
   if (receive_buffer > 0) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer,
                sizeof(receive_buffer));
   }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     close(fd);
     return nullptr;
@@ -949,17 +969,19 @@ std::string Cluster::Logs() const {
 // ---- RealRedis
 // ----------------------------------------------------------------
 
-bool RealRedis::Start(std::string* why) {
+bool RealRedis::Start(std::string* why, const std::vector<std::string>& args) {
   if (access(kRedisServer, X_OK) != 0) {
     *why = std::string(kRedisServer) + " is not installed";
     return false;
   }
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     port_ = PickFreePort();
-    process_ = Process::Start(
-        {kRedisServer, "--port", std::to_string(port_), "--bind", "127.0.0.1",
-         "--save", "", "--appendonly", "no", "--dir", tmp_.path()},
-        tmp_.path() + "/redis.log");
+    std::vector<std::string> argv = {
+        kRedisServer, "--port", std::to_string(port_), "--bind", "127.0.0.1",
+        "--save",     "",       "--appendonly",        "no",     "--dir",
+        tmp_.path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    process_ = Process::Start(argv, tmp_.path() + "/redis.log");
     if (!process_) continue;
     if (WaitForPing(*process_, port_)) return true;
   }

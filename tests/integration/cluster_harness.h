@@ -51,6 +51,11 @@ bool WaitUntil(const std::function<bool()>& predicate,
 // back, closed). Another process may take it meanwhile: callers retry.
 int PickFreePort();
 
+// An IPv4 address of this machine that is not loopback (an interface's
+// that is up), or "" if it has none. Connecting to it from here makes a
+// client whose address is not loopback, without any privilege.
+std::string NonLoopbackIpv4();
+
 // A fresh folder from mkdtemp, removed with its contents on destruction
 // (kept when the environment sets LEADERLESS_KEEP_TMP).
 class TempDir {
@@ -206,10 +211,11 @@ class RedisClient {
 // A plain TCP connection for bytes no client library would send.
 class RawConnection {
  public:
-  // `receive_buffer` > 0 shrinks SO_RCVBUF before connecting, so a client
-  // that does not read fills its window early. nullptr on failure.
-  static std::unique_ptr<RawConnection> Connect(int port,
-                                                int receive_buffer = 0);
+  // Connects to `host` (an IPv4 address). `receive_buffer` > 0 shrinks
+  // SO_RCVBUF before connecting, so a client that does not read fills its
+  // window early. nullptr on failure.
+  static std::unique_ptr<RawConnection> Connect(
+      int port, int receive_buffer = 0, const std::string& host = "127.0.0.1");
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
@@ -384,7 +390,9 @@ class RealRedis {
   ~RealRedis() = default;
 
   // False (with `why`) if redis-server is missing or does not start.
-  bool Start(std::string* why);
+  // `args` ("--directive", "value"...) come after the harness's own, so
+  // they override them.
+  bool Start(std::string* why, const std::vector<std::string>& args = {});
   int port() const { return port_; }
 
  private:

@@ -20,6 +20,13 @@ using namespace std::string_literals;
 using Argv = std::vector<std::string>;
 
 constexpr char kNoAuth[] = "-NOAUTH Authentication required.\r\n";
+constexpr char kHelloNoAuth[] =
+    "-NOAUTH HELLO must be called with the client already authenticated, "
+    "otherwise the HELLO AUTH <user> <pass> option can be used to "
+    "authenticate the client and select the RESP protocol version at the "
+    "same time\r\n";
+constexpr char kWrongPass[] =
+    "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
 constexpr char kOk[] = "+OK\r\n";
 
 std::string Bulk(std::string_view s) {
@@ -205,11 +212,6 @@ TEST_F(HandshakeTest, AuthWithoutAPasswordConfigured) {
 TEST_F(HandshakeTest, PasswordGatesEverythingButAuthHelloQuitReset) {
   auto conn = OpenLocked();
   ASSERT_TRUE(conn);
-  const std::string kHelloNoAuth =
-      "-NOAUTH HELLO must be called with the client already authenticated, "
-      "otherwise the HELLO AUTH <user> <pass> option can be used to "
-      "authenticate the client and select the RESP protocol version at the "
-      "same time\r\n";
   ExpectReplies(
       *conn,
       {{{"PING"}, kNoAuth},
@@ -235,8 +237,6 @@ TEST_F(HandshakeTest, PasswordGatesEverythingButAuthHelloQuitReset) {
 }
 
 TEST_F(HandshakeTest, AuthFlowWithRequirepass) {
-  const std::string kWrongPass =
-      "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
   auto conn = OpenLocked();
   ASSERT_TRUE(conn);
   ExpectReplies(*conn, {{{"AUTH", "wrong"}, kWrongPass},
@@ -268,6 +268,50 @@ TEST_F(HandshakeTest, QuitWorksBeforeAuth) {
   const RawConnection::Drained drained = conn->ReadUntilClosed();
   EXPECT_TRUE(drained.closed);
   EXPECT_EQ(drained.data, kOk);
+}
+
+// Nothing a client sends before AUTH changes its connection: no name (not
+// even through HELLO SETNAME, which Redis 7.0 set before it refused), no
+// protocol switch, no library attributes, no transaction.
+TEST_F(HandshakeTest, CommandsBeforeAuthChangeNothing) {
+  auto conn = OpenLocked();
+  ASSERT_TRUE(conn);
+  ExpectReplies(
+      *conn,
+      {{{"RESET"}, "+RESET\r\n"},
+       {{"HELLO", "3", "SETNAME", "a"}, kHelloNoAuth},
+       {{"HELLO", "3"}, kHelloNoAuth},
+       {{"HELLO", "3", "SETNAME", "b", "AUTH", "default", "wrong"}, kWrongPass},
+       {{"HELLO", "3", "AUTH", "default", "wrong", "SETNAME", "c"}, kWrongPass},
+       {{"HELLO", "3", "SETNAME", "d", "BOGUS"},
+        Error("ERR Syntax error in HELLO option 'BOGUS'")},
+       {{"HELLO", "2", "SETNAME", "e f"},
+        Error("ERR Client names cannot contain spaces, newlines or special "
+              "characters.")},
+       {{"AUTH", "wrong"}, kWrongPass},
+       {{"AUTH", "someone", kPassword}, kWrongPass},
+       {{"CLIENT", "SETNAME", "g"}, kNoAuth},
+       {{"CLIENT", "SETINFO", "LIB-NAME", "lib"}, kNoAuth},
+       {{"MULTI"}, kNoAuth},
+       {{"AUTH", kPassword}, kOk},
+       // Still RESP2: a missing name is $-1, not _.
+       {{"CLIENT", "GETNAME"}, "$-1\r\n"},
+       {{"EXEC"}, Error("ERR EXEC without MULTI")}});
+  const std::string info = Raw(*conn, {"CLIENT", "INFO"});
+  for (const char* field :
+       {" name= ", " multi=-1 ", " resp=2 ", " lib-name= lib-ver=\n"}) {
+    EXPECT_NE(info.find(field), std::string::npos)
+        << field << " in " << Printable(info);
+  }
+
+  // A name given before the AUTH option of the same HELLO is set once that
+  // AUTH has logged the client in.
+  auto other = OpenLocked();
+  ASSERT_TRUE(other);
+  const std::string hello = Raw(
+      *other, {"HELLO", "3", "SETNAME", "early", "AUTH", "default", kPassword});
+  EXPECT_EQ(hello.substr(0, 4), "%7\r\n") << Printable(hello);
+  ExpectReplies(*other, {{{"CLIENT", "GETNAME"}, Bulk("early")}});
 }
 
 // Before AUTH: at most 10 arguments and bulks of at most 16384 bytes, with

@@ -179,6 +179,7 @@ const Script kConnectionScript = {
     {"CONFIG", "GET", "bind"},
     {"CONFIG", "GET", "maxclients"},
     {"CONFIG", "GET", "requirepass"},
+    {"CONFIG", "GET", "protected-mode"},
     {"CONFIG", "GET", "nosuch"},
     {"CONFIG", "GET", "*nosuch*"},
     {"CONFIG", "GET", "slaveof"},
@@ -263,7 +264,6 @@ const Script kAuthScript = {
     {"AUTH", "nosuch", kPassword},
     {"HELLO", "3", "SETNAME", "q", "AUTH", "a", "b"},
     {"AUTH", kPassword},
-    {"CLIENT", "GETNAME"},
     {"AUTH", "bad"},
     {"PING"},
     {"RESET"},
@@ -373,6 +373,21 @@ TEST_F(HandshakeVsRedisTest, UnauthenticatedLimits) {
   ASSERT_TRUE(ours && theirs);
   ExpectSameReplies(*ours, *theirs,
                     {Argv(10, "x"), {"AUTH", kMaxBulk}, {"PING"}});
+}
+
+// Redis 7.0 sets the name of HELLO SETNAME before it refuses a client that
+// has not authenticated; leaderless, as Redis 7.2, leaves the connection as
+// it was.
+TEST_F(HandshakeVsRedisTest, KnownDifferenceHelloBeforeAuth) {
+  auto ours = Open(locked_->port());
+  auto theirs = Open(locked_redis_->port());
+  ASSERT_TRUE(ours && theirs);
+  ExpectSameReplies(*ours, *theirs,
+                    {{"HELLO", "3", "SETNAME", "early"}, {"AUTH", kPassword}});
+  const std::string mine = RawReply(*ours, {"CLIENT", "GETNAME"});
+  EXPECT_EQ(mine, "$-1\r\n");
+  EXPECT_NE(mine, RawReply(*theirs, {"CLIENT", "GETNAME"}))
+      << "no longer a difference";
 }
 
 // What leaderless answers differently, and why.

@@ -4,11 +4,17 @@ namespace leaderless::test {
 namespace {
 
 constexpr int kStartAttempts = 3;
+// Side proxies take ids above the cluster's own (1, 2...), each its own:
+// replicas refuse a second live proxy with an id in use.
+constexpr int kFirstSideProxyId = 9000;
 
-// Whether the proxy on `port` takes `password` and sees `replicas` up.
-bool ServesWithPassword(int port, const std::string& password, int replicas) {
+// Whether the proxy on `port` serves (after AUTH `password`, unless empty)
+// and sees `replicas` up.
+bool ServesReplicas(int port, const std::string& password, int replicas) {
   auto client = RedisClient::Connect(port, Millis(2000));
-  if (!client || client->Command({"AUTH", password}) != Reply::Status("OK")) {
+  if (!client) return false;
+  if (!password.empty() &&
+      client->Command({"AUTH", password}) != Reply::Status("OK")) {
     return false;
   }
   const Reply info = client->Command({"INFO", "cluster"});
@@ -18,20 +24,27 @@ bool ServesWithPassword(int port, const std::string& password, int replicas) {
 
 }  // namespace
 
-::testing::AssertionResult PasswordProxy::Start(const Cluster& cluster,
-                                                const std::string& password) {
-  const std::string log = cluster.dir() + "/password-proxy.log";
+::testing::AssertionResult SideProxy::Start(
+    const Cluster& cluster, const std::vector<std::string>& overrides,
+    const std::string& password) {
+  static int next_id = kFirstSideProxyId;
+  const int id = next_id++;
+  const std::string log =
+      cluster.dir() + "/side-proxy" + std::to_string(id) + ".log";
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     port_ = PickFreePort();
-    process_ =
-        Process::Start({LEADERLESS_PROXY_BIN, cluster.dir() + "/proxy0.conf",
-                        "--port", std::to_string(port_), "--proxy-id", "9000",
-                        "--requirepass", password},
-                       log);
+    std::vector<std::string> argv = {LEADERLESS_PROXY_BIN,
+                                     cluster.dir() + "/proxy0.conf",
+                                     "--port",
+                                     std::to_string(port_),
+                                     "--proxy-id",
+                                     std::to_string(id)};
+    argv.insert(argv.end(), overrides.begin(), overrides.end());
+    process_ = Process::Start(argv, log);
     if (!process_) continue;
     bool serves = false;
     WaitUntil([&] {
-      serves = ServesWithPassword(port_, password, cluster.options().replicas);
+      serves = ServesReplicas(port_, password, cluster.options().replicas);
       return serves || !process_->Running();
     });
     if (serves) return ::testing::AssertionSuccess();
@@ -39,7 +52,8 @@ bool ServesWithPassword(int port, const std::string& password, int replicas) {
     if (process_->Running()) break;
   }
   return ::testing::AssertionFailure()
-         << "the password-protected proxy did not start; see " << log;
+         << "the side proxy did not start; see " << log << ":\n"
+         << ReadLogTail(log);
 }
 
 std::string EncodeCommand(const std::vector<std::string>& argv) {

@@ -1,9 +1,13 @@
-// A leaderless-proxy with `requirepass`, started beside a Cluster. The
-// cluster's own readiness checks send PING and INFO without AUTH, so a
+// A leaderless-proxy started beside a Cluster, with settings of its own
+// (a password, another bind address, protected mode off...). The cluster's
+// own readiness checks send PING and INFO without AUTH, so a
 // password-protected proxy cannot be one of its proxies: this one is started
-// from the cluster's proxy0.conf with overrides, and polled with AUTH.
+// from the cluster's proxy0.conf with overrides, and polled with AUTH when it
+// has a password.
 
 #pragma once
+
+#include <sys/types.h>
 
 #include <memory>
 #include <string>
@@ -13,17 +17,30 @@
 
 namespace leaderless::test {
 
-class PasswordProxy {
+class SideProxy {
  public:
-  // Starts a proxy for the started `cluster` (its files and replicas) with
-  // `password`, on a free port, and waits until it sees every replica up.
+  // Starts a proxy for the started `cluster` (its files and replicas) on a
+  // free port and a proxy-id of its own, with `overrides` ("--directive",
+  // "value"...), and waits until it sees every replica up, logging in with
+  // `password` first if it is not empty.
   ::testing::AssertionResult Start(const Cluster& cluster,
-                                   const std::string& password);
+                                   const std::vector<std::string>& overrides,
+                                   const std::string& password = "");
   int port() const { return port_; }
+  pid_t pid() const { return process_->pid(); }
 
  private:
   std::unique_ptr<Process> process_;
   int port_ = 0;
+};
+
+// A SideProxy with `requirepass`.
+class PasswordProxy : public SideProxy {
+ public:
+  ::testing::AssertionResult Start(const Cluster& cluster,
+                                   const std::string& password) {
+    return SideProxy::Start(cluster, {"--requirepass", password}, password);
+  }
 };
 
 // The password of the PasswordProxy of these tests.
