@@ -3,6 +3,7 @@
 // Flags, arity and key positions: the Add*Commands calls below; COMMAND
 // DOCS: proxy/commands/docs/server.cc.
 
+#include "protocol/cluster/secret.h"
 #include "proxy/args.h"
 #include "proxy/commands/auth.h"
 #include "proxy/commands/command_families.h"
@@ -10,17 +11,6 @@
 
 namespace leaderless::proxy {
 namespace {
-
-// Compares in time that depends on the lengths only, so the reply time does
-// not tell how many leading bytes of a guess were right.
-bool SameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
 
 // AUTH password | AUTH username password.
 void Auth(ProxyServer& proxy, net::Session& s, Argv argv) {
@@ -47,8 +37,8 @@ resp::CommandMeta NoAuthMeta() {
 bool Authenticate(ProxyServer& proxy, net::Session& session,
                   std::string_view user, std::string_view password) {
   const std::string& required = proxy.config().requirepass;
-  const bool ok =
-      user == "default" && (required.empty() || SameBytes(password, required));
+  const bool ok = user == "default" &&
+                  (required.empty() || cluster::SameSecret(password, required));
   if (ok) proxy.SetAuthenticated(session, true);
   return ok;
 }
