@@ -280,10 +280,15 @@ void PeerLink::Drop() {
 }
 
 void PeerLink::NoteTimeout() {
-  if (connected_ &&
-      ++consecutive_timeouts_ >= options_.max_consecutive_timeouts) {
-    Drop();
-  }
+  if (!connected_) return;
+  const uint64_t now = uv_now(loop_);
+  const uint64_t window = options_.probe_timeout_ms;
+  // A peer that answered anything in the last window is busy, not hung;
+  // and timeouts expiring together (one large command's) count once.
+  if (now - last_reply_ms_ < window) return;
+  if (consecutive_timeouts_ > 0 && now - last_timeout_ms_ < window) return;
+  last_timeout_ms_ = now;
+  if (++consecutive_timeouts_ >= options_.max_consecutive_timeouts) Drop();
 }
 
 void PeerLink::Lost() {
