@@ -28,11 +28,17 @@ class LaterReply {
       : server_(server),
         slot_(session.Defer()),
         protocol_(session.protocol()) {}
-  // The reply of command `index` of a transaction EXEC runs.
-  LaterReply(std::shared_ptr<ReplySink> sink, size_t index, int protocol)
-      : protocol_(protocol), sink_(std::move(sink)), index_(index) {}
+  // The reply of command `index` of a transaction EXEC runs for `session`.
+  LaterReply(std::shared_ptr<ReplySink> sink, size_t index,
+             const net::Session& session)
+      : slot_{session.id(), 0},
+        protocol_(session.protocol()),
+        sink_(std::move(sink)),
+        index_(index) {}
 
   int protocol() const { return protocol_; }
+  // The id of the client's session.
+  uint64_t session_id() const { return slot_.session_id; }
   // Sends `reply`, a complete RESP reply.
   void Send(std::string&& reply) const {
     if (sink_) return sink_->Fill(index_, std::move(reply));
@@ -42,7 +48,7 @@ class LaterReply {
 
  private:
   net::Server* server_ = nullptr;
-  net::ReplySlot slot_;
+  net::ReplySlot slot_;  // inside EXEC: the session's id only
   int protocol_;
   std::shared_ptr<ReplySink> sink_;  // set inside EXEC
   size_t index_ = 0;

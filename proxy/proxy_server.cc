@@ -10,6 +10,11 @@ ProxyServer::ProxyServer(const cluster::Config& config, net::Loop& loop)
       loop_(loop),
       coordinator_(config, loop),
       start_ms_(loop.now_ms()) {
+  // A client's reads still waiting on a replica link once it is gone are
+  // dropped, not sent.
+  coordinator_.set_owner_alive([this](uint64_t id) {
+    return !stopping_ && server_ != nullptr && server_->Find(id) != nullptr;
+  });
   AddConnectionCommands(commands_);
   AddAuthCommand(commands_);
   AddHelloCommand(commands_);
@@ -49,6 +54,7 @@ void ProxyServer::Stop() {
 }
 
 void ProxyServer::OnRequest(net::Session& session, Argv argv) {
+  Coordinator::OwnerScope owner(coordinator_, session.id());
   ClientState& client = Client(session);
   client.last_active_ms = now_ms();
   // The one check a request outside MULTI and EXEC passes.

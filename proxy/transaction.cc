@@ -144,6 +144,8 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
     }
     proxy_.key_locks().Acquire(
         std::move(keys), [self = shared_from_this()](KeyLocks::Leases leases) {
+          Coordinator::OwnerScope owner(self->proxy_.coordinator(),
+                                        self->session_id_);
           self->keys_ = std::make_shared<KeyLocks::Leases>(std::move(leases));
           self->RunSteps();
         });
