@@ -82,6 +82,22 @@ std::string QuorumResult::Error() const {
 
 namespace {
 
+size_t ReplyBytes(const net::PeerReply& reply) {
+  size_t bytes = sizeof(reply) + reply.str.size();
+  for (const net::PeerReply& e : reply.elements) bytes += ReplyBytes(e);
+  return bytes;
+}
+
+}  // namespace
+
+size_t QuorumResult::Bytes() const {
+  size_t bytes = sizeof(*this) + record.size() + refusal.size();
+  for (const net::PeerReply& r : replies) bytes += ReplyBytes(r);
+  return bytes;
+}
+
+namespace {
+
 // A token drawn at each process start: replicas tell this instance of the
 // proxy-id from another one (or from this proxy before a restart) by it.
 std::string InstanceToken() {

@@ -56,6 +56,8 @@ struct QuorumResult {
   bool ok() const { return outcome == Outcome::kOk; }
   // The Redis-style error for a failed outcome, without the leading '-'.
   std::string Error() const;
+  // The bytes it holds (record, replies), for memory accounting.
+  size_t Bytes() const;
 };
 
 // Coordinates quorum requests over the replicas: places a key on the ring,

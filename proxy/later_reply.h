@@ -18,6 +18,8 @@ class ReplySink {
   // The reply of the transaction's command number `index` (0 for a held
   // request).
   virtual void Fill(size_t index, std::string&& reply) = 0;
+  // See LaterReply::Charge().
+  virtual bool Charge(int64_t delta) = 0;
 };
 
 // A reply the command will write later, once its quorum ops are done. Holds
@@ -45,6 +47,14 @@ class LaterReply {
     server_->Complete(slot_, std::move(reply));
   }
   void Error(std::string_view message) const;
+  // Counts `delta` bytes gathered for this reply (negative: gives them
+  // back) against the client's output buffer limit
+  // (net::Server::ChargeReply). False once the client is gone or past its
+  // limit: stop gathering, nobody will read the reply.
+  bool Charge(int64_t delta) const {
+    if (sink_) return sink_->Charge(delta);
+    return server_->ChargeReply(slot_, delta);
+  }
 
  private:
   net::Server* server_ = nullptr;

@@ -10,10 +10,12 @@ ProxyServer::ProxyServer(const cluster::Config& config, net::Loop& loop)
       loop_(loop),
       coordinator_(config, loop),
       start_ms_(loop.now_ms()) {
-  // A client's reads still waiting on a replica link once it is gone are
-  // dropped, not sent.
+  // A client's reads still waiting on a replica link once it is gone (or
+  // past a limit) are dropped, not sent.
   coordinator_.set_owner_alive([this](uint64_t id) {
-    return !stopping_ && server_ != nullptr && server_->Find(id) != nullptr;
+    const net::Session* s =
+        stopping_ || server_ == nullptr ? nullptr : server_->Find(id);
+    return s != nullptr && !s->closing();
   });
   AddConnectionCommands(commands_);
   AddAuthCommand(commands_);

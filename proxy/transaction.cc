@@ -51,6 +51,7 @@ class SlotSink : public ReplySink {
   void Fill(size_t, std::string&& reply) override {
     reply_.Send(std::move(reply));
   }
+  bool Charge(int64_t delta) override { return reply_.Charge(delta); }
 
  private:
   const LaterReply reply_;
@@ -151,11 +152,15 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
         });
   }
 
+  // The replies wait in replies_ until the last one is in: they count
+  // against the client's output buffer limit meanwhile, through EXEC's slot.
   void Fill(size_t index, std::string&& reply) override {
+    (void)Charge(static_cast<int64_t>(reply.size()));
     replies_[index] = std::move(reply);
     ++answered_;
     if (!running_) RunSteps();
   }
+  bool Charge(int64_t delta) override { return reply_.Charge(delta); }
 
  private:
   // Runs commands while each replies before its function returns; a
@@ -164,9 +169,9 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
     running_ = true;
     while (answered_ == started_ && started_ < queued_.size()) {
       net::Session* session = proxy_.server()->Find(session_id_);
-      if (session == nullptr || proxy_.stopping()) {
-        // The client is gone (or the proxy stopping): nobody to answer,
-        // and the rest of the transaction is not run.
+      if (session == nullptr || session->closing() || proxy_.stopping()) {
+        // The client is gone (or past a limit, or the proxy stopping):
+        // nobody to answer, and the rest of the transaction is not run.
         running_ = false;
         keys_.reset();
         return;
@@ -196,7 +201,8 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
 
   void EndExec() {
     net::Session* session = proxy_.server()->Find(session_id_);
-    if (session == nullptr) return;
+    // A client closing (past a limit) runs nothing more.
+    if (session == nullptr || session->closing()) return;
     ClientState& client = proxy_.Client(*session);
     client.exec_running = false;
     RunHeld(proxy_, *session, client);
