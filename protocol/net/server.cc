@@ -137,8 +137,22 @@ void Session::CheckOutputLimit() {
   CloseAsap();
 }
 
+bool Session::ChargeQuery(int64_t delta) {
+  query_charged_ = static_cast<size_t>(
+      std::max<int64_t>(0, static_cast<int64_t>(query_charged_) + delta));
+  if (!closing() && delta > 0 &&
+      QueryBytes() > server_->limits_.query_buffer_limit) {
+    Log("Closing client that reached max query buffer length: id=%llu "
+        "addr=%s (%zu bytes of requests kept outside the query buffer)",
+        static_cast<unsigned long long>(id_), peer_address_.c_str(),
+        query_charged_);
+    CloseAsap();
+  }
+  return !closing();
+}
+
 size_t Session::QueryBytes() const {
-  return in_end_ - in_begin_ + parser_.held_bytes();
+  return in_end_ - in_begin_ + parser_.held_bytes() + query_charged_;
 }
 
 void Session::CloseAsap() {

@@ -75,6 +75,13 @@ class Session {
   // Reserves the next reply position, to fill with Server::Complete().
   ReplySlot Defer();
 
+  // Counts `delta` bytes (negative: gives them back) that the server's user
+  // keeps for this client outside the query buffer (requests copied out of
+  // it, e.g. a MULTI queue) against client-query-buffer-limit. False when
+  // the session is closing, which passing the limit makes it do (logged,
+  // without a reply, as Redis closes such a client).
+  bool ChargeQuery(int64_t delta);
+
   // Closing, or scheduled to close: its requests are not run any more and
   // nothing more is written to it.
   bool closing() const { return closing_ || close_asap_; }
@@ -154,6 +161,7 @@ class Session {
   // sum of pending_'s `bytes`. A reply written with Reply() into pending_
   // is counted once written: this is its seq, until it is.
   std::optional<uint64_t> uncounted_reply_;
+  size_t query_charged_ = 0;  // ChargeQuery()
 };
 
 // A TCP server that speaks RESP to its clients. One per process and loop;
