@@ -25,6 +25,9 @@ struct MultiState {
   std::vector<QueuedCommand> queued;
   // A command was refused while queueing: EXEC answers EXECABORT.
   bool aborted = false;
+  // What `queued` holds, counted against the client's query buffer limit
+  // (net::Session::ChargeQuery) until the transaction is over.
+  size_t bytes = 0;
 };
 
 // Set while EXEC runs one of its client's queued commands, or a request
@@ -42,6 +45,7 @@ struct ExecStep {
 struct HeldRequest {
   std::vector<std::string> argv;
   std::shared_ptr<ReplySink> reply;  // its place in the reply order
+  size_t bytes;  // of argv, counted against the query buffer limit
 };
 
 // What the proxy knows about one client connection, kept as its session's

@@ -15,6 +15,11 @@
 //   The op is forgotten once every sent request came back or its deadline
 //   passed; replies after that find no op and are dropped. Late answers to
 //   a read that was already answered still trigger read repair.
+//
+// Every request reserves room on its link for the longest answer it can
+// get (peer_link.h): a write's answer is a record header, a read asks for
+// records up to kFirstReadBytes and a replica answers the length of a
+// longer one, which is then asked for again with room for exactly that.
 
 #include "proxy/coordinator.h"
 
@@ -30,6 +35,15 @@
 
 namespace leaderless::proxy {
 namespace {
+
+// The room a read's first ask makes for the record: a longer one costs one
+// more round trip (the replica answers its length), so that no link ever
+// carries more reply bytes than it reserved, however large the values.
+constexpr size_t kFirstReadBytes = 16 * 1024;
+// RESP framing around an answer's payload ("$<length>\r\n...\r\n").
+constexpr size_t kReplyFraming = 32;
+// A write's or a flush's answer: a record header, nil, or an error line.
+constexpr size_t kWriteReplyBytes = 1024;
 
 // Takes a replica's answer to an ask op into `replies` (until the op has
 // replied); false if it failed.
@@ -64,6 +78,22 @@ std::string QuorumResult::Error() const {
                : "NOQUORUM " + n + " replicas answered the read in time";
   if (!refusal.empty()) error += " (a replica answered: " + refusal + ")";
   return error;
+}
+
+namespace {
+
+size_t ReplyBytes(const net::PeerReply& reply) {
+  size_t bytes = sizeof(reply) + reply.str.size();
+  for (const net::PeerReply& e : reply.elements) bytes += ReplyBytes(e);
+  return bytes;
+}
+
+}  // namespace
+
+size_t QuorumResult::Bytes() const {
+  size_t bytes = sizeof(*this) + record.size() + refusal.size();
+  for (const net::PeerReply& r : replies) bytes += ReplyBytes(r);
+  return bytes;
 }
 
 namespace {
@@ -142,6 +172,15 @@ std::function<bool(uint16_t)> Coordinator::Usable(size_t bytes) {
   return [this, bytes](uint16_t r) { return links_[r]->Accepts(bytes); };
 }
 
+std::unique_ptr<Coordinator::Op> Coordinator::NewOp(bool is_write, bool client,
+                                                    int sent, int needed,
+                                                    DoneFn done) {
+  auto op =
+      std::make_unique<Op>(is_write, client, sent, needed, std::move(done));
+  op->owner = owner_;
+  return op;
+}
+
 uint64_t Coordinator::Start(std::unique_ptr<Op> op) {
   uint64_t id = next_op_id_++;
   if (op->deadline_ms == 0) {
@@ -159,20 +198,22 @@ uint64_t Coordinator::Start(std::unique_ptr<Op> op) {
 
 void Coordinator::Retire(std::unique_ptr<Op> op) {
   RetiredFn retired = std::move(op->retired);
+  const uint64_t owner = op->owner;
   op.reset();
-  if (retired) retired();
+  if (!retired) return;
+  OwnerScope scope(*this, owner);
+  retired();
 }
 
 void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
   std::string command;
-  cluster::AppendGetRequest(&command, key);
+  cluster::AppendGetRequest(&command, key, kFirstReadBytes);
   const size_t n = static_cast<size_t>(config_.replication_factor);
   auto walk = ring_.Walk(key);
   std::vector<uint16_t> targets = cluster::ChooseReadTargets(
       walk, n, config_.sloppy_quorum, Usable(command.size()));
   int sent = static_cast<int>(targets.size());
-  auto op = std::make_unique<Op>(false, true, sent, config_.read_quorum,
-                                 std::move(done));
+  auto op = NewOp(false, true, sent, config_.read_quorum, std::move(done));
   op->retired = std::move(retired);
   if (sent < config_.read_quorum) {
     Finish(*op, QuorumResult::Outcome::kUnavailable);
@@ -181,16 +222,16 @@ void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
   op->key.assign(key);
   auto homes = walk.first(std::min(n, walk.size()));
   op->homes.assign(homes.begin(), homes.end());
-  SendAll(std::move(op), targets, command);
+  SendAll(std::move(op), targets, command, kFirstReadBytes + kReplyFraming);
 }
 
 void Coordinator::SendAll(std::unique_ptr<Op> op,
                           const std::vector<uint16_t>& targets,
-                          const std::string& command) {
+                          const std::string& command, size_t reply_bytes) {
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
   for (uint16_t r : targets) {
-    if (links_[r]->Send(command, id)) {
+    if (links_[r]->Send(command, id, reply_bytes, ref.owner)) {
       ref.waiting.push_back(r);
     } else {
       ref.tracker.AddFailure();
@@ -200,11 +241,12 @@ void Coordinator::SendAll(std::unique_ptr<Op> op,
 }
 
 void Coordinator::AskRange(uint64_t position, const std::string& command,
-                           DoneFn done) {
+                           size_t reply_bytes, DoneFn done) {
   std::vector<uint16_t> targets = cluster::ChooseReadTargets(
       ring_.WalkAt(position), static_cast<size_t>(config_.replication_factor),
       config_.sloppy_quorum, Usable(command.size()));
-  Ask(targets, command, config_.read_quorum, false, std::move(done));
+  Ask(targets, command, reply_bytes, config_.read_quorum, false,
+      std::move(done));
 }
 
 void Coordinator::AskAll(const std::string& command, DoneFn done) {
@@ -214,20 +256,21 @@ void Coordinator::AskAll(const std::string& command, DoneFn done) {
       targets.push_back(static_cast<uint16_t>(r));
     }
   }
-  Ask(targets, command, static_cast<int>(links_.size()), true, std::move(done));
+  Ask(targets, command, kWriteReplyBytes, static_cast<int>(links_.size()), true,
+      std::move(done));
 }
 
 void Coordinator::Ask(const std::vector<uint16_t>& targets,
-                      const std::string& command, int needed, bool is_write,
-                      DoneFn done) {
+                      const std::string& command, size_t reply_bytes,
+                      int needed, bool is_write, DoneFn done) {
   int sent = static_cast<int>(targets.size());
-  auto op = std::make_unique<Op>(is_write, true, sent, needed, std::move(done));
+  auto op = NewOp(is_write, true, sent, needed, std::move(done));
   op->ask = true;
   if (sent < needed) {
     Finish(*op, QuorumResult::Outcome::kUnavailable);
     return;
   }
-  SendAll(std::move(op), targets, command);
+  SendAll(std::move(op), targets, command, reply_bytes);
 }
 
 // A blind write in flight, kept until an attempt takes effect or the
@@ -289,8 +332,7 @@ void Coordinator::SendWrite(std::string_view key, const cluster::Record& record,
   std::vector<cluster::WriteTarget> targets = cluster::ChooseWriteTargets(
       ring_.Walk(key), n, config_.sloppy_quorum, Usable(plain.size()));
   int sent = static_cast<int>(targets.size());
-  auto op = std::make_unique<Op>(true, true, sent, config_.write_quorum,
-                                 std::move(done));
+  auto op = NewOp(true, true, sent, config_.write_quorum, std::move(done));
   op->retired = std::move(retired);
   op->written = record.version;
   if (sent < config_.write_quorum) {
@@ -306,7 +348,8 @@ void Coordinator::SendWrite(std::string_view key, const cluster::Record& record,
       cluster::AppendHintPutRequest(&hinted, config_.replicas[t.home].id, key,
                                     encoded);
     }
-    if (links_[t.replica]->Send(t.home < 0 ? plain : hinted, id)) {
+    if (links_[t.replica]->Send(t.home < 0 ? plain : hinted, id,
+                                kWriteReplyBytes, ref.owner)) {
       ref.waiting.push_back(t.replica);
       sloppy |= t.home >= 0;
       counters_.hinted_writes += t.home >= 0;
@@ -322,7 +365,13 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   auto it = ops_.find(op_id);
   if (it == ops_.end()) return;  // timed out: swallow the late reply
   Op& op = *it->second;
+  OwnerScope scope(*this, op.owner);
   const auto replica = static_cast<uint16_t>(peer);
+  if (reply != nullptr && reply->type == net::PeerReply::Type::kInteger &&
+      !op.is_write && !op.ask &&
+      AskAgainWithRoom(op_id, op, replica, reply->integer)) {
+    return;  // still waiting for `replica`
+  }
   std::erase(op.waiting, replica);
   if (reply != nullptr && reply->type == net::PeerReply::Type::kError &&
       op.refusal.empty()) {
@@ -337,6 +386,27 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
     if (op.replied && !op.is_write && !op.ask) (void)Repair(op);
   }
   Settle(op_id, op);
+}
+
+bool Coordinator::AskAgainWithRoom(uint64_t op_id, Op& op, uint16_t replica,
+                                   int64_t length) {
+  // An answered read keeps late answers for read repair only; it does not
+  // fetch a large record again for that (anti-entropy repairs it).
+  if (op.replied || length < 0) return false;
+  std::string command;
+  const auto room = static_cast<size_t>(length);
+  cluster::AppendGetRequest(&command, op.key, room);
+  return links_[replica]->Send(command, op_id, room + kReplyFraming, op.owner);
+}
+
+bool Coordinator::StillWanted(uint64_t op_id) {
+  auto it = ops_.find(op_id);
+  if (it == ops_.end()) return false;  // past its deadline
+  const Op& op = *it->second;
+  // A write goes on once begun, as Redis runs a command it has read; a
+  // read for a client that has gone is not worth its bytes.
+  return op.is_write || op.owner == 0 || !owner_alive_ ||
+         owner_alive_(op.owner);
 }
 
 bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
@@ -415,6 +485,7 @@ void Coordinator::Finish(Op& op, QuorumResult::Outcome outcome) {
   }
   if (!op.done) return;
   DoneFn done = std::move(op.done);
+  OwnerScope scope(*this, op.owner);
   done(ResultOf(op, outcome));
 }
 
@@ -457,13 +528,12 @@ void Coordinator::SendRepair(const Op& op, std::string_view record,
   int n = static_cast<int>(stale.size());
   // A background repair nobody waits for "needs" every ack only so that
   // the op lives until they are all back.
-  auto repair = std::make_unique<Op>(true, false, n, needed > 0 ? needed : n,
-                                     std::move(done));
+  auto repair = NewOp(true, false, n, needed > 0 ? needed : n, std::move(done));
   repair->deadline_ms = op.deadline_ms;
   Op& ref = *repair;
   uint64_t id = Start(std::move(repair));
   for (uint16_t r : stale) {
-    if (links_[r]->Send(command, id)) {
+    if (links_[r]->Send(command, id, kWriteReplyBytes, ref.owner)) {
       ref.waiting.push_back(r);
       ++counters_.read_repairs;
     } else {
@@ -478,6 +548,7 @@ void Coordinator::OnDeadline(uint64_t op_id) {
   if (it == ops_.end()) return;
   std::unique_ptr<Op> op = std::move(it->second);
   ops_.erase(it);
+  OwnerScope scope(*this, op->owner);
   if (!op->replied) Finish(*op, QuorumResult::Outcome::kNoQuorum);
   // Replicas that let the deadline pass may hang: their links decide.
   for (uint16_t r : op->waiting) links_[r]->NoteTimeout();
@@ -528,7 +599,7 @@ std::vector<Coordinator::ReplicaState> Coordinator::Replicas() const {
   for (size_t i = 0; i < links_.size(); ++i) {
     out.push_back({&config_.replicas[i], links_[i]->connected(),
                    loop_.now_ms() - state_since_[i], links_[i]->in_flight(),
-                   links_[i]->refused(), refused_by_[i]});
+                   links_[i]->refused(), refused_by_[i], links_[i]->waiting()});
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "protocol/cluster/config.h"
@@ -55,6 +56,8 @@ struct QuorumResult {
   bool ok() const { return outcome == Outcome::kOk; }
   // The Redis-style error for a failed outcome, without the leading '-'.
   std::string Error() const;
+  // The bytes it holds (record, replies), for memory accounting.
+  size_t Bytes() const;
 };
 
 // Coordinates quorum requests over the replicas: places a key on the ring,
@@ -111,9 +114,11 @@ class Coordinator : public net::PeerLink::Listener {
   // their own; an answer that is not an error counts as a success, and the
   // result's `replies` hold the successful answers.
   //
-  // Asks the replicas a read of a key at ring `position` would ask;
+  // Asks the replicas a read of a key at ring `position` would ask, each
+  // answer at most `reply_bytes` long (what the links reserve for it);
   // succeeds once R answered.
-  void AskRange(uint64_t position, const std::string& command, DoneFn done);
+  void AskRange(uint64_t position, const std::string& command,
+                size_t reply_bytes, DoneFn done);
   // Asks every replica; succeeds once all answered. When one is down,
   // nothing is sent: kUnavailable.
   void AskAll(const std::string& command, DoneFn done);
@@ -137,6 +142,7 @@ class Coordinator : public net::PeerLink::Listener {
     // until a connection is accepted; "" otherwise. A view into the
     // Coordinator, valid until its next loop callback.
     std::string_view refused_by;
+    size_t waiting;  // requests waiting for room in the link's budget
   };
   std::vector<ReplicaState> Replicas() const;
 
@@ -156,6 +162,27 @@ class Coordinator : public net::PeerLink::Listener {
 
   void Close();
 
+  // Ops are started on behalf of a client, the owner (0: none), so that
+  // their requests still waiting on a link once it has gone are dropped
+  // rather than sent (reads only: a write goes on). The owner of ops
+  // started while an OwnerScope lives is its `owner`; ops started from an
+  // op's callbacks inherit that op's owner.
+  class OwnerScope {
+   public:
+    OwnerScope(Coordinator& c, uint64_t owner)
+        : c_(c), outer_(std::exchange(c.owner_, owner)) {}
+    ~OwnerScope() { c_.owner_ = outer_; }
+    OwnerScope(const OwnerScope&) = delete;
+    OwnerScope& operator=(const OwnerScope&) = delete;
+
+   private:
+    Coordinator& c_;
+    const uint64_t outer_;
+  };
+  // Whether owner `id` still waits for its replies.
+  using OwnerAliveFn = std::function<bool(uint64_t id)>;
+  void set_owner_alive(OwnerAliveFn alive) { owner_alive_ = std::move(alive); }
+
   // Called (at most once) when this proxy must not run: replicas refuse it
   // because another live proxy has its proxy-id, and none has accepted it
   // yet. The caller ends the process with `message`.
@@ -165,6 +192,7 @@ class Coordinator : public net::PeerLink::Listener {
   void OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) override;
   void OnPeerState(int peer, bool connected) override;
   void OnPeerRefused(int peer, std::string_view error) override;
+  bool StillWanted(uint64_t op_id) override;
 
  private:
   struct Op {
@@ -177,8 +205,9 @@ class Coordinator : public net::PeerLink::Listener {
           done(std::move(done)) {}
 
     bool is_write;
-    bool client;       // a client waits (not a background repair)
-    bool ask = false;  // AskRange / AskAll: answers kept as they are
+    bool client;         // a client waits (not a background repair)
+    bool ask = false;    // AskRange / AskAll: answers kept as they are
+    uint64_t owner = 0;  // see OwnerScope
     cluster::QuorumTracker tracker;
     int reachable;
     DoneFn done;
@@ -205,16 +234,26 @@ class Coordinator : public net::PeerLink::Listener {
   void SendWrite(std::string_view key, const cluster::Record& record,
                  DoneFn done, RetiredFn retired);
   std::function<bool(uint16_t)> Usable(size_t bytes);
-  // Sends `command` to `targets` as an ask op needing `needed` answers.
+  // Sends `command` to `targets` as an ask op needing `needed` answers,
+  // each at most `reply_bytes` long.
   void Ask(const std::vector<uint16_t>& targets, const std::string& command,
-           int needed, bool is_write, DoneFn done);
+           size_t reply_bytes, int needed, bool is_write, DoneFn done);
+  // A new op, owned by the current owner (OwnerScope).
+  std::unique_ptr<Op> NewOp(bool is_write, bool client, int sent, int needed,
+                            DoneFn done);
   uint64_t Start(std::unique_ptr<Op> op);
   // Frees an op that replied and expects nothing more, then runs its
-  // `retired` (which may start new ops).
-  static void Retire(std::unique_ptr<Op> op);
-  // Starts `op` and sends `command` to each of `targets` for it.
+  // `retired` (which may start new ops) as its owner.
+  void Retire(std::unique_ptr<Op> op);
+  // Starts `op` and sends `command` to each of `targets` for it, reserving
+  // `reply_bytes` on each link for the answer.
   void SendAll(std::unique_ptr<Op> op, const std::vector<uint16_t>& targets,
-               const std::string& command);
+               const std::string& command, size_t reply_bytes);
+  // A replica answered read `op` with the length of a record longer than
+  // the room the ask made: asks it again with room for that length. False
+  // if it cannot (the link refused, or the read has replied already).
+  bool AskAgainWithRoom(uint64_t op_id, Op& op, uint16_t replica,
+                        int64_t length);
   void Settle(uint64_t op_id, Op& op);
   void Finish(Op& op, QuorumResult::Outcome outcome);
   QuorumResult ResultOf(Op& op, QuorumResult::Outcome outcome);
@@ -250,6 +289,8 @@ class Coordinator : public net::PeerLink::Listener {
   net::DeadlineQueuePtr deadlines_;
   std::unordered_map<uint64_t, std::unique_ptr<Op>> ops_;
   uint64_t next_op_id_ = 1;
+  uint64_t owner_ = 0;  // of the ops started now (OwnerScope)
+  OwnerAliveFn owner_alive_;
   Counters counters_;
 };
 

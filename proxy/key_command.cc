@@ -23,6 +23,9 @@ void RunKeyCommand(KeyContext context, Argv argv, KeyRange keys,
       KeysOf<std::string>(argv, keys),
       [context, owned, fn](KeyLocks::Leases leases) {
         if (context.stopping) return;
+        // Granted from another command's callback: the ops are this one's.
+        Coordinator::OwnerScope owner(context.coordinator,
+                                      context.reply.session_id());
         KeyCall call{context.coordinator, context.reply, owned->view(),
                      std::make_shared<KeyLocks::Leases>(std::move(leases))};
         fn(call);

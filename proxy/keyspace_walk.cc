@@ -52,28 +52,33 @@ void ReadKeyPage(Coordinator& c, uint64_t cursor, size_t count,
   const uint64_t last = c.RangeEnd(cursor);
   std::string command;
   cluster::AppendScanRequest(&command, cursor, last, count);
-  c.AskRange(cursor, command, [&c, done = std::move(done)](QuorumResult&& r) {
-    KeyPage page;
-    Merged m;
-    if (!r.ok()) {
-      page.error = r.Error();
-    } else {
-      for (const net::PeerReply& answer : r.replies) {
-        if (!Fold(answer, m)) page.error = "ERR malformed scan reply";
-      }
-    }
-    if (page.error.empty()) {
-      const uint64_t now = c.WallMs();
-      for (const auto& [key, record] : m.newest) {
-        if (cluster::RingHash(key) <= m.covered && record.IsLive(now) &&
-            !(m.flush && record.version <= *m.flush)) {
-          page.keys.push_back(key);
-        }
-      }
-      page.next = m.covered == UINT64_MAX ? 0 : m.covered + 1;
-    }
-    done(std::move(page));
-  });
+  // The page's records, then its position, flush mark and framing.
+  constexpr size_t kReplyBytes = cluster::kScanPageBytes + 1024;
+  c.AskRange(cursor, command, kReplyBytes,
+             [&c, done = std::move(done)](QuorumResult&& r) {
+               KeyPage page;
+               Merged m;
+               if (!r.ok()) {
+                 page.error = r.Error();
+               } else {
+                 for (const net::PeerReply& answer : r.replies) {
+                   if (!Fold(answer, m))
+                     page.error = "ERR malformed scan reply";
+                 }
+               }
+               if (page.error.empty()) {
+                 const uint64_t now = c.WallMs();
+                 for (const auto& [key, record] : m.newest) {
+                   if (cluster::RingHash(key) <= m.covered &&
+                       record.IsLive(now) &&
+                       !(m.flush && record.version <= *m.flush)) {
+                     page.keys.push_back(key);
+                   }
+                 }
+                 page.next = m.covered == UINT64_MAX ? 0 : m.covered + 1;
+               }
+               done(std::move(page));
+             });
 }
 
 void WalkKeys(Coordinator& c, uint64_t cursor, size_t count,

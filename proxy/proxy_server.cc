@@ -13,6 +13,13 @@ ProxyServer::ProxyServer(const cluster::Config& config, net::Loop& loop)
       loop_(loop),
       coordinator_(config, loop),
       start_ms_(loop.now_ms()) {
+  // A client's reads still waiting on a replica link once it is gone (or
+  // past a limit) are dropped, not sent.
+  coordinator_.set_owner_alive([this](uint64_t id) {
+    const net::Session* s =
+        stopping_ || server_ == nullptr ? nullptr : server_->Find(id);
+    return s != nullptr && !s->closing();
+  });
   AddConnectionCommands(commands_);
   AddAuthCommand(commands_);
   AddHelloCommand(commands_);
@@ -51,6 +58,7 @@ void ProxyServer::OnSessionOpened(net::Session& session) {
 }
 
 void ProxyServer::OnRequest(net::Session& session, Argv argv) {
+  Coordinator::OwnerScope owner(coordinator_, session.id());
   ClientState& client = Client(session);
   client.last_active_ms = now_ms();
   // The one check a request outside MULTI and EXEC passes.

@@ -89,7 +89,7 @@ class ProxyServer : public net::RequestHandler {
   // queued command being run). Commands on keys get theirs in KeyCall.
   LaterReply Later(net::Session& session) {
     if (const ExecStep* step = Client(session).exec) {
-      return LaterReply(step->later, step->index, session.protocol());
+      return LaterReply(step->later, step->index, session);
     }
     return LaterReply(server_, session);
   }

@@ -112,7 +112,8 @@ void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
        reply = std::move(reply)](std::vector<QuorumResult>& reads) {
         AnswerAll(later, reads,
                   [&](resp::ReplyWriter& w) { reply(reads, c.WallMs(), w); });
-      });
+      },
+      [later = call.reply](int64_t delta) { return later.Charge(delta); });
 }
 
 void WriteEach(Coordinator& c, std::shared_ptr<KeyLocks::Leases> hold,

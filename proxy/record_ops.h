@@ -58,7 +58,9 @@ void ReadModifyWrite(KeyCall& call, std::string_view key, ModifyFn modify);
 
 // Quorum reads of every key of `keys`, repeats read again; replies with
 // `reply(reads, now_ms, w)`, reads in key order, or with the first failed
-// read's error.
+// read's error. The records read count against the client's output buffer
+// limit as they come in (gather.h): a client past it is dropped, and the
+// reads stop.
 using ReadEachFn = std::function<void(const std::vector<QuorumResult>& reads,
                                       uint64_t now_ms, resp::ReplyWriter& w)>;
 void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply);

@@ -44,6 +44,13 @@ std::vector<std::string_view> Views(const std::vector<std::string>& argv) {
   return {argv.begin(), argv.end()};
 }
 
+// What a copy of `argv` holds: its bytes and a string per argument.
+size_t CopyBytes(Argv argv) {
+  size_t bytes = sizeof(QueuedCommand);
+  for (std::string_view arg : argv) bytes += sizeof(std::string) + arg.size();
+  return bytes;
+}
+
 // The reply of a held request, to its reserved place.
 class SlotSink : public ReplySink {
  public:
@@ -51,6 +58,7 @@ class SlotSink : public ReplySink {
   void Fill(size_t, std::string&& reply) override {
     reply_.Send(std::move(reply));
   }
+  bool Charge(int64_t delta) override { return reply_.Charge(delta); }
 
  private:
   const LaterReply reply_;
@@ -84,6 +92,10 @@ void RunAdmitted(ProxyServer& proxy, net::Session& session,
 bool QueueInTransaction(net::Session& session, ClientState& client,
                         const ResolvedCommand& command, Argv argv) {
   if (!client.multi || RunsInsideMulti(command.name)) return false;
+  const size_t bytes = CopyBytes(argv);
+  // Past the limit the client is closing: nothing more to queue or answer.
+  if (!session.ChargeQuery(static_cast<int64_t>(bytes))) return true;
+  client.multi->bytes += bytes;
   client.multi->queued.push_back(
       {command, std::vector<std::string>(argv.begin(), argv.end())});
   ReplyNow(session).SimpleString("QUEUED");
@@ -108,13 +120,17 @@ void RunHeld(ProxyServer& proxy, net::Session& session, ClientState& client) {
   while (!client.exec_running && !client.held.empty()) {
     HeldRequest request = std::move(client.held.front());
     client.held.pop_front();
+    (void)session.ChargeQuery(-static_cast<int64_t>(request.bytes));
     Redirected(client, request.reply, 0, [&] {
       AdmitAndRun(proxy, session, client, Views(request.argv));
     });
     if (ArgIs(request.argv[0], "quit")) {
       // The connection closes after QUIT's reply: the requests after it
       // are not run, and their places are filled with nothing.
-      for (HeldRequest& rest : client.held) rest.reply->Fill(0, {});
+      for (HeldRequest& rest : client.held) {
+        rest.reply->Fill(0, {});
+        (void)session.ChargeQuery(-static_cast<int64_t>(rest.bytes));
+      }
       client.held.clear();
     }
   }
@@ -125,12 +141,12 @@ void RunHeld(ProxyServer& proxy, net::Session& session, ClientState& client) {
 // command in flight; gone once the last reply is in.
 class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
  public:
-  ExecRun(ProxyServer& proxy, net::Session& session,
-          std::vector<QueuedCommand> queued)
+  ExecRun(ProxyServer& proxy, net::Session& session, MultiState multi)
       : proxy_(proxy),
         session_id_(session.id()),
         reply_(proxy.Later(session)),
-        queued_(std::move(queued)),
+        queued_(std::move(multi.queued)),
+        queued_bytes_(multi.bytes),
         replies_(queued_.size()) {}
 
   void Start() {
@@ -144,16 +160,22 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
     }
     proxy_.key_locks().Acquire(
         std::move(keys), [self = shared_from_this()](KeyLocks::Leases leases) {
+          Coordinator::OwnerScope owner(self->proxy_.coordinator(),
+                                        self->session_id_);
           self->keys_ = std::make_shared<KeyLocks::Leases>(std::move(leases));
           self->RunSteps();
         });
   }
 
+  // The replies wait in replies_ until the last one is in: they count
+  // against the client's output buffer limit meanwhile, through EXEC's slot.
   void Fill(size_t index, std::string&& reply) override {
+    (void)Charge(static_cast<int64_t>(reply.size()));
     replies_[index] = std::move(reply);
     ++answered_;
     if (!running_) RunSteps();
   }
+  bool Charge(int64_t delta) override { return reply_.Charge(delta); }
 
  private:
   // Runs commands while each replies before its function returns; a
@@ -162,9 +184,9 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
     running_ = true;
     while (answered_ == started_ && started_ < queued_.size()) {
       net::Session* session = proxy_.server()->Find(session_id_);
-      if (session == nullptr || proxy_.stopping()) {
-        // The client is gone (or the proxy stopping): nobody to answer,
-        // and the rest of the transaction is not run.
+      if (session == nullptr || session->closing() || proxy_.stopping()) {
+        // The client is gone (or past a limit, or the proxy stopping):
+        // nobody to answer, and the rest of the transaction is not run.
         running_ = false;
         keys_.reset();
         return;
@@ -194,7 +216,9 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
 
   void EndExec() {
     net::Session* session = proxy_.server()->Find(session_id_);
-    if (session == nullptr) return;
+    // A client closing (past a limit) runs nothing more.
+    if (session == nullptr || session->closing()) return;
+    (void)session->ChargeQuery(-static_cast<int64_t>(queued_bytes_));
     ClientState& client = proxy_.Client(*session);
     client.exec_running = false;
     RunHeld(proxy_, *session, client);
@@ -204,6 +228,7 @@ class ExecRun : public ReplySink, public std::enable_shared_from_this<ExecRun> {
   const uint64_t session_id_;
   const LaterReply reply_;  // EXEC's own
   const std::vector<QueuedCommand> queued_;
+  const size_t queued_bytes_;  // MultiState::bytes
   std::vector<std::string> replies_;
   std::shared_ptr<KeyLocks::Leases> keys_;  // every queued command's keys
   size_t started_ = 0;
@@ -219,7 +244,7 @@ void RefuseCommand(net::Session& session, ClientState& client, Argv argv,
     if (client.multi) client.multi->aborted = true;
     return ReplyNow(session).Error(error);
   }
-  client.multi.reset();
+  DiscardMulti(session, client);
   // Redis's execCommandAbort quotes the refusal without its "ERR ", also
   // outside MULTI.
   if (error.starts_with("ERR ")) error.remove_prefix(4);
@@ -234,15 +259,23 @@ void TransactionRequest(ProxyServer& proxy, net::Session& session,
   }
   // Held behind the EXEC. Not proxy.Later(): this request is no step of the
   // running EXEC.
+  const size_t bytes = CopyBytes(argv);
+  if (!session.ChargeQuery(static_cast<int64_t>(bytes))) return;  // closing
   client.held.push_back(
       {std::vector<std::string>(argv.begin(), argv.end()),
-       std::make_shared<SlotSink>(LaterReply(proxy.server(), session))});
+       std::make_shared<SlotSink>(LaterReply(proxy.server(), session)), bytes});
 }
 
 void RunTransaction(ProxyServer& proxy, net::Session& session,
-                    std::vector<QueuedCommand> queued) {
+                    MultiState multi) {
   proxy.Client(session).exec_running = true;
-  std::make_shared<ExecRun>(proxy, session, std::move(queued))->Start();
+  std::make_shared<ExecRun>(proxy, session, std::move(multi))->Start();
+}
+
+void DiscardMulti(net::Session& session, ClientState& client) {
+  if (!client.multi) return;
+  (void)session.ChargeQuery(-static_cast<int64_t>(client.multi->bytes));
+  client.multi.reset();
 }
 
 }  // namespace leaderless::proxy

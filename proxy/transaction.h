@@ -26,14 +26,25 @@ void RefuseCommand(net::Session& session, ClientState& client, Argv argv,
 // MULTI the request is resolved and admitted (ProxyServer::Admit()), then
 // copied into the client's queue and answered +QUEUED, except the commands
 // Redis runs inside it (MULTI EXEC DISCARD WATCH UNWATCH QUIT RESET).
+//
+// The copies (queued commands, held requests) count against the client's
+// query buffer limit, as Redis counts a MULTI queue in a client's memory:
+// a client past it is closed without a reply, as Redis closes a client
+// past client-query-buffer-limit (or evicts one past maxmemory-clients),
+// and its transaction is dropped.
 void TransactionRequest(ProxyServer& proxy, net::Session& session,
                         ClientState& client, Argv argv);
 
-// EXEC: takes the turns of every key of `queued`, runs the commands one
+// EXEC: takes the turns of every key of `multi`'s commands, runs them one
 // after the other, each once the one before has replied, and answers one
 // array of their replies. Other commands of this proxy on those keys wait
-// until the last command is done.
+// until the last command is done. The queue's bytes count against the
+// client's query buffer limit until then.
 void RunTransaction(ProxyServer& proxy, net::Session& session,
-                    std::vector<QueuedCommand> queued);
+                    MultiState multi);
+
+// Ends the client's MULTI without running it (DISCARD, RESET, a refused or
+// doomed EXEC), giving its queue's bytes back to the query buffer limit.
+void DiscardMulti(net::Session& session, ClientState& client);
 
 }  // namespace leaderless::proxy

@@ -129,7 +129,9 @@ bool AntiEntropy::Request(int peer, const std::string& command, Then then) {
   // Closing: the callbacks a closing link runs may try to go on.
   if (closing_ || links_[peer] == nullptr) return false;
   uint64_t id = next_op_id_++;
-  if (!links_[peer]->Send(command, id)) return false;  // next round retries
+  // Rounds pace themselves (anti-entropy-rate), and most answers cannot be
+  // sized before they come: nothing is reserved for them on the link.
+  if (!links_[peer]->Send(command, id, 0)) return false;  // next round retries
   pending_.emplace(id, std::move(then));
   ++rounds_[peer].outstanding;
   return true;

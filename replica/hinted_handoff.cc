@@ -134,7 +134,8 @@ void HintedHandoff::Send(size_t home, std::string_view storage_key,
   std::string command;
   cluster::AppendPutRequest(&command, parts->key, record);
   uint64_t id = next_op_id_++;
-  if (homes_[home].link->Send(command, id)) {
+  // The answer is a record header (handoff-rate paces the sends).
+  if (homes_[home].link->Send(command, id, cluster::kRecordHeaderSize)) {
     in_flight_.emplace(
         id, InFlight{home, std::string(storage_key), std::string(record)});
     sending_.emplace(storage_key);

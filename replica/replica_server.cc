@@ -4,6 +4,7 @@
 #include "protocol/cluster/replica_protocol.h"
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
+#include "protocol/resp/integers.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/read_choice.h"
 #include "replica/storage_keys.h"
@@ -203,11 +204,23 @@ void ReplicaServer::RecordGet(net::Session& s,
                               std::span<const std::string_view> argv) {
   ++reads_;
   resp::ReplyWriter w(&s.Reply());
-  auto record = NewestFor(argv[1]);
+  const cluster::GetArgs args = cluster::ParseGetArgs(argv);
+  std::optional<int64_t> max_bytes;
+  if (!args.max_bytes.empty()) max_bytes = resp::ParseInt64(args.max_bytes);
+  if (args.extra ||
+      (!args.max_bytes.empty() && (!max_bytes || *max_bytes < 0))) {
+    return w.Error("ERR bad LL.GET arguments");
+  }
+  auto record = NewestFor(args.key);
   if (!record.ok()) {
     w.Error(ErrorText(record.status()));
   } else if (const std::string* answer = AfterFlush(record.value(), flush_)) {
-    w.Bulk(*answer);
+    // Too long for the room the asker made: it asks again with more.
+    if (max_bytes && answer->size() > static_cast<uint64_t>(*max_bytes)) {
+      w.Integer(static_cast<int64_t>(answer->size()));
+    } else {
+      w.Bulk(*answer);
+    }
   } else {
     w.Null();
   }

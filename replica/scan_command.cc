@@ -11,8 +11,10 @@
 // caller drops what other replicas answer that it covers too. Hints older
 // than gc-grace are left out as well (hint_ledger.h).
 //
-// A page stops after about `count` records per source, but never inside a
-// run of records at one position, so `covered` is always a clean boundary.
+// A page stops after about `count` records per source, or before its
+// records would pass its share of kScanPageBytes (so that the asker knows
+// how large the reply can be), but never before its first record nor inside
+// a run of records at one position, so `covered` is always a clean boundary.
 
 #include <charconv>
 #include <map>
@@ -52,14 +54,21 @@ struct Page {
   std::map<std::string, std::string, std::less<>> newest;
 };
 
+// What one record costs in the reply: key, header and their RESP framing.
+size_t ReplyBytes(std::string_view key) {
+  constexpr size_t kFraming = 32;
+  return key.size() + cluster::kRecordHeaderSize + kFraming;
+}
+
 // Reads up to `count` records of `range` (a range of ring positions
-// first..last of one source) into `page`, then the rest of the last
-// position's records; lowers page->covered to where this source is
-// complete.
+// first..last of one source), and no more than `max_bytes` of them, into
+// `page`, then the rest of the last position's records; lowers
+// page->covered to where this source is complete.
 cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
-                           uint64_t last, size_t count, const LeftOut& left_out,
-                           Page* page) {
+                           uint64_t last, size_t count, size_t max_bytes,
+                           const LeftOut& left_out, Page* page) {
   size_t taken = 0;
+  size_t bytes = 0;
   uint64_t last_taken = 0;
   bool stopped = false;
   auto take = [&](std::string_view storage_key, std::string_view value) {
@@ -67,7 +76,9 @@ cluster::Status ReadSource(const RecordStore& store, const KeyRange& range,
     auto hint = ParseHintKey(storage_key);
     uint64_t position = data ? data->hash : hint->hash;
     std::string_view key = data ? data->key : hint->key;
-    if (taken >= count && position != last_taken) {
+    bytes += ReplyBytes(key);
+    if (taken > 0 && position != last_taken &&
+        (taken >= count || bytes > max_bytes)) {
       stopped = true;
       return false;
     }
@@ -117,9 +128,11 @@ void ReplicaServer::ScanRange(net::Session& s,
   }
   const LeftOut left_out{flush_, net::WallMs(),
                          static_cast<uint64_t>(config_.gc_grace_ms)};
+  const size_t share = cluster::kScanPageBytes / sources.size();
   for (const KeyRange& source : sources) {
-    cluster::Status read = ReadSource(
-        *store_, source, *last, static_cast<size_t>(*count), left_out, &page);
+    cluster::Status read =
+        ReadSource(*store_, source, *last, static_cast<size_t>(*count), share,
+                   left_out, &page);
     if (!read.ok()) {
       ReplyError(s, read);
       return;

@@ -1,9 +1,13 @@
 // The internal commands replicas answer (RESP multibulk requests; records
 // are encoded as in record.cc, versions as in version.cc):
 //
-//   LL.GET <key>           -> bulk encoded record, or nil if none held. A
+//   LL.GET <key> [<max-bytes>]
+//                          -> bulk encoded record, or nil if none held. A
 //                             stand-in also answers from the hints it holds
-//                             for the key's home replicas.
+//                             for the key's home replicas. With <max-bytes>
+//                             (decimal), a record longer than that is not
+//                             sent: the answer is its length, an integer, so
+//                             that the asker can make room and ask again.
 //   LL.PUT <key> <record>  -> once durable: bulk header of the record held
 //                             before (kRecordHeaderSize bytes), or nil
 //   LL.HPUT <home> <key> <record>
@@ -15,7 +19,8 @@
 //   LL.SCAN <first> <last> <count>
 //                          -> [<covered>, <flush>, key, header, key,
 //                             header, ...]: the records at ring positions
-//                             first..last (decimal), a page at a time;
+//                             first..last (decimal), a page at a time (at
+//                             most <count> per source, and kScanPageBytes);
 //                             `covered` (decimal) is the last position the
 //                             page is complete up to, `flush` the replica's
 //                             FLUSHALL mark ("" if none), each header a
@@ -84,8 +89,10 @@ ReplicaRequestLimits RequestLimitsFor(const Config& config) {
   return {static_cast<int64_t>(record), static_cast<int64_t>(request)};
 }
 
-void AppendGetRequest(std::string* out, std::string_view key) {
-  resp::AppendCommand(out, {kGetCommand.name, key});
+void AppendGetRequest(std::string* out, std::string_view key,
+                      std::optional<size_t> max_bytes) {
+  if (!max_bytes) return resp::AppendCommand(out, {kGetCommand.name, key});
+  resp::AppendCommand(out, {kGetCommand.name, key, std::to_string(*max_bytes)});
 }
 
 void AppendPutRequest(std::string* out, std::string_view key,
@@ -156,6 +163,12 @@ std::string ProxyIdInUseError(std::string_view proxy_id,
 bool IsProxyIdInUseError(std::string_view error) {
   return error.starts_with(kProxyIdPrefix) &&
          error.find(kProxyIdInUse) != std::string_view::npos;
+}
+
+GetArgs ParseGetArgs(std::span<const std::string_view> argv) {
+  GetArgs args{argv[1], {}, argv.size() > 3};
+  if (argv.size() > 2) args.max_bytes = argv[2];
+  return args;
 }
 
 PutArgs ParsePutArgs(std::span<const std::string_view> argv) {

@@ -29,7 +29,7 @@ struct ReplicaCommand {
   int arity;  // Redis's convention: N = exactly N words with the name, -N = N+
 };
 
-inline constexpr ReplicaCommand kGetCommand{"LL.GET", 2};
+inline constexpr ReplicaCommand kGetCommand{"LL.GET", -2};
 inline constexpr ReplicaCommand kPutCommand{"LL.PUT", 3};
 inline constexpr ReplicaCommand kHintPutCommand{"LL.HPUT", 4};
 inline constexpr ReplicaCommand kFlushCommand{"LL.FLUSH", 2};
@@ -41,9 +41,17 @@ inline constexpr ReplicaCommand kProxyCommand{"LL.PROXY", 3};
 // `command`'s name in lowercase, as a resp::CommandTable keys it.
 std::string LowercaseName(const ReplicaCommand& command);
 
+// An LL.SCAN page ends once its records (keys, headers and their RESP
+// framing) would pass this many bytes, so that an asker knows how large the
+// reply can be before sending the request. A page holds at least one record
+// per source, and never ends inside a run of records at one ring position.
+inline constexpr size_t kScanPageBytes = 1 << 20;
+
 // Request builders: each appends one request in RESP multibulk form to
 // `out`, ready for PeerLink::Send (and for every link of a fan-out).
-void AppendGetRequest(std::string* out, std::string_view key);
+// `max_bytes`: the longest record the reply may carry (see the grammar).
+void AppendGetRequest(std::string* out, std::string_view key,
+                      std::optional<size_t> max_bytes = std::nullopt);
 void AppendPutRequest(std::string* out, std::string_view key,
                       std::string_view record);
 // `home`: the id of the replica the record is a hint for.
@@ -84,6 +92,13 @@ ReplicaRequestLimits RequestLimitsFor(const Config& config);
 // A request's arguments as the replica reads them: views into `argv`,
 // numbers still text (the replica checks their ranges). Requires: `argv`
 // (name included) passed its command's arity check.
+struct GetArgs {
+  std::string_view key;
+  std::string_view max_bytes;  // "" when not given
+  bool extra = false;          // more arguments than the grammar has
+};
+GetArgs ParseGetArgs(std::span<const std::string_view> argv);
+
 struct PutArgs {
   std::string_view key;
   std::string_view record;

@@ -18,8 +18,13 @@
 // ignores poll errors, so a refused connect never calls back. Ours writes
 // queued commands once per loop iteration from a uv_prepare callback and
 // watches for writability only when the socket buffer is full.
-// Every accepted Send() carries a heap ticket as privdata; hiredis calls its
+// Every request sent carries a heap ticket as privdata; hiredis calls its
 // callback exactly once (with nullptr on disconnect), which frees it.
+//
+// The byte budget (link_budget.h): requests that do not fit wait in
+// budget_ and go as replies come back; one nobody wants any more by then
+// (Listener::StillWanted) is dropped unsent. On disconnect the waiting ones
+// get their nullptr reply too.
 
 #include "protocol/net/peer_link.h"
 
@@ -37,7 +42,7 @@ struct Ticket {
   enum class Kind { kRequest, kProbe, kHello };
   PeerLink* link;
   uint64_t op_id;
-  size_t bytes;  // of the request, 0 for the probe and the hello
+  size_t cost;  // budget bytes (request and reply), 0 for the probe and hello
   Kind kind = Kind::kRequest;
 };
 
@@ -196,7 +201,8 @@ PeerLink::PeerLink(Loop& loop, int peer, std::string host, int port,
       address_(host_ + ":" + std::to_string(port)),
       listener_(listener),
       options_(options),
-      timer_(new uv_timer_t) {
+      timer_(new uv_timer_t),
+      budget_(options.max_in_flight_bytes) {
   uv_timer_init(loop_, timer_.get());
   timer_->data = this;
 }
@@ -287,15 +293,21 @@ void PeerLink::Drop() {
 }
 
 void PeerLink::NoteTimeout() {
-  if (connected_ &&
-      ++consecutive_timeouts_ >= options_.max_consecutive_timeouts) {
-    Drop();
-  }
+  if (!connected_) return;
+  const uint64_t now = uv_now(loop_);
+  const uint64_t window = options_.probe_timeout_ms;
+  // A peer that answered anything in the last window is busy, not hung;
+  // and timeouts expiring together (one large command's) count once.
+  if (now - last_reply_ms_ < window) return;
+  if (consecutive_timeouts_ > 0 && now - last_timeout_ms_ < window) return;
+  last_timeout_ms_ = now;
+  if (++consecutive_timeouts_ >= options_.max_consecutive_timeouts) Drop();
 }
 
 void PeerLink::Lost() {
   bool was_connected = connected_;
   connected_ = false;
+  FailWaiting();
   if (was_connected) listener_->OnPeerState(peer_, false);
   if (closing_) {
     uv_close(reinterpret_cast<uv_handle_t*>(timer_.get()),
@@ -318,25 +330,55 @@ void PeerLink::ScheduleReconnect() {
 bool PeerLink::Accepts(size_t bytes) {
   // ac_ is gone while a closing link runs its callbacks, which may send.
   if (!connected_ || ac_ == nullptr) return false;
-  // One request larger than the byte bound still goes alone.
-  bool room = in_flight_ < options_.max_in_flight &&
-              (in_flight_bytes_ == 0 ||
-               in_flight_bytes_ + bytes <= options_.max_in_flight_bytes);
+  bool room = in_flight_ + budget_.waiting() < options_.max_in_flight &&
+              (budget_.waiting() == 0 ||
+               budget_.waiting_bytes() + bytes <= options_.max_waiting_bytes);
   if (!room) ++refused_;
   return room;
 }
 
-bool PeerLink::Send(std::string_view command, uint64_t op_id) {
+bool PeerLink::Send(std::string_view command, uint64_t op_id,
+                    size_t reply_bytes, uint64_t flow) {
   if (!Accepts(command.size())) return false;
-  auto ticket = std::make_unique<Ticket>(Ticket{this, op_id, command.size()});
+  const size_t cost = command.size() + reply_bytes;
+  if (budget_.CanSendNow(cost)) return SendNow(command, op_id, cost);
+  budget_.Wait(flow, {std::string(command), op_id, cost});
+  return true;
+}
+
+bool PeerLink::SendNow(std::string_view command, uint64_t op_id, size_t cost) {
+  auto ticket = std::make_unique<Ticket>(Ticket{this, op_id, cost});
   if (redisAsyncFormattedCommand(ac_, &PeerLink::OnReply, ticket.get(),
                                  command.data(), command.size()) != REDIS_OK) {
     return false;  // the callback will never run: the ticket dies here
   }
   ticket.release();  // now owned by hiredis until OnReply
   ++in_flight_;
-  in_flight_bytes_ += command.size();
+  budget_.Sent(cost);
   return true;
+}
+
+void PeerLink::SendWaiting() {
+  if (sending_waiting_) return;  // a reply callback below sends no deeper
+  sending_waiting_ = true;
+  auto wanted = [this](uint64_t op_id) {
+    return listener_->StillWanted(op_id);
+  };
+  while (connected_ && ac_ != nullptr) {
+    std::optional<LinkBudget::Turn> turn = budget_.Next(wanted);
+    if (!turn) break;
+    const LinkBudget::Request& r = turn->request;
+    if (!turn->wanted || !SendNow(r.command, r.op_id, r.cost)) {
+      listener_->OnPeerReply(r.op_id, peer_, nullptr);
+    }
+  }
+  sending_waiting_ = false;
+}
+
+void PeerLink::FailWaiting() {
+  for (const LinkBudget::Request& r : budget_.TakeAll()) {
+    listener_->OnPeerReply(r.op_id, peer_, nullptr);
+  }
 }
 
 void PeerLink::OnReply(redisAsyncContext*, void* reply,
@@ -357,7 +399,7 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
     return;
   }
   --link->in_flight_;
-  link->in_flight_bytes_ -= ticket->bytes;
+  link->budget_.Answered(ticket->cost);
   if (reply == nullptr) {
     link->listener_->OnPeerReply(ticket->op_id, link->peer_, nullptr);
     return;
@@ -367,6 +409,7 @@ void PeerLink::OnReply(redisAsyncContext*, void* reply,
   PeerReply copy = CopyReply(static_cast<const redisReply*>(reply));
   // Moved from by the listener if it wants the strings.
   link->listener_->OnPeerReply(ticket->op_id, link->peer_, &copy);
+  link->SendWaiting();
 }
 
 void PeerLink::Close() {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/net/link_budget.h"
 #include "protocol/net/loop.h"
 
 struct redisAsyncContext;  // hiredis, used only in peer_link.cc
@@ -34,12 +35,19 @@ inline std::vector<std::string_view> ElementStrings(const PeerReply& array) {
 }
 
 struct PeerLinkOptions {
-  // Requests sent and not yet answered; Send() refuses past this, so a slow
-  // peer cannot make our memory grow without bound.
+  // Requests accepted and not yet answered (sent, or waiting to be); Send()
+  // refuses past this, so a slow peer cannot make our memory grow without
+  // bound.
   size_t max_in_flight = 16384;
-  // The same bound in bytes of requests sent and not yet answered (large
-  // values would otherwise queue gigabytes behind a slow peer).
-  size_t max_in_flight_bytes = 64 << 20;
+  // Bytes sent and not yet answered, both ways: each request's own bytes
+  // plus the largest reply it may bring back (Send()'s `reply_bytes`).
+  // Requests beyond this wait on the link until replies make room, their
+  // flows taking turns (link_budget.h); one larger than the whole budget
+  // goes alone. So neither the peer nor the link ever holds more than this
+  // (or one such request) for us, as far as callers size the replies.
+  size_t max_in_flight_bytes = 32 << 20;
+  // Bytes of requests waiting for room; Send() refuses past this.
+  size_t max_waiting_bytes = 64 << 20;
   uint64_t min_reconnect_ms = 50;    // first retry after a failure
   uint64_t max_reconnect_ms = 1000;  // backoff doubles up to this
   // A new connection counts as up only once the peer answers a PING within
@@ -82,6 +90,10 @@ class PeerLink {
     // connection with `error`: the connection is dropped without coming up.
     // Once per refused connection.
     virtual void OnPeerRefused(int /*peer*/, std::string_view /*error*/) {}
+    // Asked when a request that waited for room could go: false drops it
+    // unsent (OnPeerReply then gets nullptr), e.g. when nobody waits for
+    // its reply any more.
+    virtual bool StillWanted(uint64_t /*op_id*/) { return true; }
   };
 
   // Starts connecting at once. `peer` is the caller's index for this peer.
@@ -91,13 +103,18 @@ class PeerLink {
   PeerLink(const PeerLink&) = delete;
   PeerLink& operator=(const PeerLink&) = delete;
 
-  // Queues a RESP-formatted command. False, and no callback ever, when the
-  // link is not connected or has max_in_flight requests (or
-  // max_in_flight_bytes) outstanding.
-  bool Send(std::string_view command, uint64_t op_id);
+  // Sends a RESP-formatted command whose reply is at most `reply_bytes`
+  // long, now or, when the link's byte budget is spent, once replies make
+  // room (see PeerLinkOptions), after the requests of `flow` sent before
+  // it. False, and no callback ever, when the link is not connected or
+  // Accepts() says no.
+  bool Send(std::string_view command, uint64_t op_id, size_t reply_bytes,
+            uint64_t flow = 0);
 
-  // Whether Send() of a command of `bytes` would be accepted now. A "no"
-  // from a connected (so: full) link counts in refused().
+  // Whether Send() of a command of `bytes` would be accepted now: the link
+  // is connected, and has fewer than max_in_flight requests outstanding
+  // and room for `bytes` among those waiting. A "no" from a connected (so:
+  // full) link counts in refused().
   bool Accepts(size_t bytes);
 
   // The caller gave up waiting for a reply to a request sent here. Enough
@@ -105,7 +122,10 @@ class PeerLink {
   void NoteTimeout();
 
   bool connected() const { return connected_; }
+  // Requests sent and not yet answered.
   size_t in_flight() const { return in_flight_; }
+  // Requests accepted that wait for budget room.
+  size_t waiting() const { return budget_.waiting(); }
   // Sends refused because the link was full (not because it was down).
   uint64_t refused() const { return refused_; }
   int peer() const { return peer_; }
@@ -125,6 +145,12 @@ class PeerLink {
   void ScheduleReconnect();
   void OnProbeReply(bool answered);
   void OnHelloRefused(std::string_view error);
+  // Hands `command` to hiredis; false if it refused it.
+  bool SendNow(std::string_view command, uint64_t op_id, size_t cost);
+  // Sends the waiting requests that fit, dropping those no longer wanted.
+  void SendWaiting();
+  // The link went down: every waiting request gets its nullptr reply.
+  void FailWaiting();
 
   static void OnConnect(const redisAsyncContext* ac, int status) noexcept;
   static void OnDisconnect(const redisAsyncContext* ac, int status) noexcept;
@@ -144,7 +170,8 @@ class PeerLink {
   bool closing_ = false;
   bool hello_refused_ = false;  // on the current connection
   size_t in_flight_ = 0;
-  size_t in_flight_bytes_ = 0;
+  LinkBudget budget_;
+  bool sending_waiting_ = false;  // inside SendWaiting()
   uint64_t refused_ = 0;
   uint64_t backoff_ms_ = 0;
   int consecutive_timeouts_ = 0;

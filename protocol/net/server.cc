@@ -8,6 +8,8 @@
 //                     ▼
 //               pending_ (FIFO: replies in request order)
 //                     │ ready replies at the head move to out_
+//                     │ (counted against the output buffer limit from
+//                     │ the first byte a deferred reply gathers)
 //                     ▼
 //               out_ ──prepare phase──▶ writing_ ──uv_write──▶ socket
 //
@@ -105,14 +107,75 @@ void Session::Close() {
 
 std::string& Session::Reply() {
   server_->MarkDirty(this);
+  CountImmediateReply();
   if (pending_.empty()) return out_;
-  pending_.push_back({next_seq_++, true, {}});
+  uncounted_reply_ = next_seq_;
+  pending_.push_back({next_seq_++, true, 0, {}});
   return pending_.back().data;
 }
 
 ReplySlot Session::Defer() {
-  pending_.push_back({next_seq_, false, {}});
+  pending_.push_back({next_seq_, false, 0, {}});
   return {id_, next_seq_++};
+}
+
+void Session::CountImmediateReply() {
+  if (!uncounted_reply_) return;
+  const uint64_t seq = *std::exchange(uncounted_reply_, std::nullopt);
+  if (pending_.empty() || seq < pending_.front().seq) return;  // in out_
+  Pending& p = pending_[seq - pending_.front().seq];
+  pending_bytes_ += p.data.size() - p.bytes;
+  p.bytes = p.data.size();
+  CheckOutputLimit();
+}
+
+bool Session::ChargeReply(uint64_t seq, int64_t delta) {
+  CountImmediateReply();
+  if (closing() || pending_.empty() || seq < pending_.front().seq) {
+    return false;
+  }
+  Pending& p = pending_[seq - pending_.front().seq];
+  const auto bytes = static_cast<size_t>(
+      std::max<int64_t>(0, static_cast<int64_t>(p.bytes) + delta));
+  pending_bytes_ = pending_bytes_ - p.bytes + bytes;
+  p.bytes = bytes;
+  CheckOutputLimit();
+  return !closing();
+}
+
+void Session::CheckOutputLimit() {
+  if (output_buffer_limit_ == 0 || closing() ||
+      BufferedOutput() <= output_buffer_limit_) {
+    return;
+  }
+  Log("Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of "
+      "output buffer limits.",
+      static_cast<unsigned long long>(id_), peer_address_.c_str());
+  CloseAsap();
+}
+
+bool Session::ChargeQuery(int64_t delta) {
+  query_charged_ = static_cast<size_t>(
+      std::max<int64_t>(0, static_cast<int64_t>(query_charged_) + delta));
+  if (!closing() && delta > 0 && QueryBytes() > query_buffer_limit_) {
+    Log("Closing client that reached max query buffer length: id=%llu "
+        "addr=%s (%zu bytes of requests kept outside the query buffer)",
+        static_cast<unsigned long long>(id_), peer_address_.c_str(),
+        query_charged_);
+    CloseAsap();
+  }
+  return !closing();
+}
+
+size_t Session::QueryBytes() const {
+  return in_end_ - in_begin_ + parser_.held_bytes() + query_charged_;
+}
+
+void Session::CloseAsap() {
+  if (closing()) return;
+  close_asap_ = true;
+  UpdateReading();  // stops reading
+  server_->MarkDirty(this);
 }
 
 void Session::CloseAfterReplies() {
@@ -127,12 +190,16 @@ void Session::set_buffer_limits(size_t query_buffer_limit,
 }
 
 void Session::Complete(uint64_t seq, std::string&& reply) {
-  if (pending_.empty() || seq < pending_.front().seq) return;
+  CountImmediateReply();
+  if (closing() || pending_.empty() || seq < pending_.front().seq) return;
   Pending& p = pending_[seq - pending_.front().seq];
+  pending_bytes_ = pending_bytes_ - p.bytes + reply.size();
+  p.bytes = reply.size();
   p.done = true;
   p.data = std::move(reply);
   MoveReadyToOutput();
   server_->MarkDirty(this);
+  CheckOutputLimit();
   // Fewer replies outstanding may let a paused client be read again.
   if (!reading_) ProcessInput();
 }
@@ -140,6 +207,7 @@ void Session::Complete(uint64_t seq, std::string&& reply) {
 void Session::MoveReadyToOutput() {
   while (!pending_.empty() && pending_.front().done) {
     out_.append(pending_.front().data);
+    pending_bytes_ -= pending_.front().bytes;
     pending_.pop_front();
   }
 }
@@ -147,7 +215,7 @@ void Session::MoveReadyToOutput() {
 void Session::UpdateReading() {
   if (closing_) return;
   size_t max = server_->limits_.max_pending_replies;
-  bool want = !close_after_replies_ && !OutputPaused() &&
+  bool want = !close_after_replies_ && !close_asap_ && !OutputPaused() &&
               (reading_ ? pending_.size() < max : pending_.size() <= max / 2);
   if (want == reading_) return;
   reading_ = want;
@@ -190,8 +258,7 @@ void Session::OnRead(ssize_t nread) {
   }
   in_end_ += static_cast<size_t>(nread);
   ProcessInput();
-  if (!closing_ &&
-      in_end_ - in_begin_ + parser_.held_bytes() > query_buffer_limit_) {
+  if (!closing_ && QueryBytes() > query_buffer_limit_) {
     Close();  // as Redis: past the query buffer limit, close without reply
   }
 }
@@ -200,7 +267,7 @@ void Session::ProcessInput() {
   if (processing_) return;  // a reply completed from inside OnRequest
   processing_ = true;
   const size_t max_pending = server_->limits_.max_pending_replies;
-  while (!closing_ && !close_after_replies_ && in_begin_ < in_end_ &&
+  while (!closing() && !close_after_replies_ && in_begin_ < in_end_ &&
          pending_.size() < max_pending && !OutputPaused()) {
     std::string_view input(in_.data() + in_begin_, in_end_ - in_begin_);
     resp::ParseStatus status = parser_.Parse(input);
@@ -226,13 +293,11 @@ void Session::ProcessInput() {
     }
     server_->handler_->OnRequest(*this, argv);
     in_begin_ += consumed;
-    if (OutputOverLimit()) {
-      // Now, not at the next flush: one read can hold thousands of
-      // requests, and a client that does not read must not make the proxy
-      // buffer all their replies first.
-      Close();
-      break;
-    }
+    // Now, not at the next flush: one read can hold thousands of requests,
+    // and a client that does not read must not make the proxy buffer all
+    // their replies first. Past the limit, closing() ends the loop.
+    CountImmediateReply();
+    CheckOutputLimit();
   }
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
@@ -242,7 +307,9 @@ void Session::ProcessInput() {
   UpdateReading();
 }
 
-size_t Session::BufferedOutput() const { return out_.size() + writing_.size(); }
+size_t Session::BufferedOutput() const {
+  return out_.size() + writing_.size() + pending_bytes_;
+}
 
 bool Session::OutputPaused() const {
   const size_t pause = server_->limits_.output_pause_bytes;
@@ -266,14 +333,12 @@ bool Session::Stalled(uint64_t now_ms) {
   return now_ms - stall_since_ms_ >= server_->limits_.output_stall_ms;
 }
 
-bool Session::OutputOverLimit() const {
-  return output_buffer_limit_ != 0 && BufferedOutput() > output_buffer_limit_;
-}
-
 void Session::Flush() {
   if (closing_) return;
-  if (OutputOverLimit()) {
-    Close();  // the client does not read its replies: drop it, not memory
+  CountImmediateReply();
+  CheckOutputLimit();
+  if (close_asap_) {
+    Close();  // a client past a limit: drop it, not memory
     return;
   }
   if (!write_in_flight_ && !out_.empty()) {
@@ -402,6 +467,11 @@ void Server::OnConnection() {
 void Server::Complete(const ReplySlot& slot, std::string&& reply) {
   if (Session* s = Find(slot.session_id))
     s->Complete(slot.seq, std::move(reply));
+}
+
+bool Server::ChargeReply(const ReplySlot& slot, int64_t delta) {
+  Session* s = Find(slot.session_id);
+  return s != nullptr && s->ChargeReply(slot.seq, delta);
 }
 
 Session* Server::Find(uint64_t session_id) const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -78,7 +79,11 @@ class RequestHandler {
 
 // One client connection: an input buffer the parser reads in place, and a
 // FIFO of replies so pipelined requests are answered in order even when
-// later ones finish first.
+// later ones finish first. Its output buffer limit (client-output-buffer-
+// limit normal's hard limit) counts the replies being written, those ready
+// behind one that is not, and what deferred replies gathered so far
+// (Server::ChargeReply); past it, the session closes as Redis closes such
+// a client: at the next flush, without writing more, and logged.
 class Session {
  public:
   uint64_t id() const { return id_; }
@@ -89,6 +94,17 @@ class Session {
 
   // Reserves the next reply position, to fill with Server::Complete().
   ReplySlot Defer();
+
+  // Counts `delta` bytes (negative: gives them back) that the server's user
+  // keeps for this client outside the query buffer (requests copied out of
+  // it, e.g. a MULTI queue) against client-query-buffer-limit. False when
+  // the session is closing, which passing the limit makes it do (logged,
+  // without a reply, as Redis closes such a client).
+  bool ChargeQuery(int64_t delta);
+
+  // Closing, or scheduled to close: its requests are not run any more and
+  // nothing more is written to it.
+  bool closing() const { return closing_ || close_asap_; }
 
   // Answer what is queued, then close (QUIT, protocol errors). Requests
   // after this one are not executed.
@@ -111,6 +127,7 @@ class Session {
   struct Pending {
     uint64_t seq;
     bool done = false;
+    size_t bytes = 0;  // counted in pending_bytes_: charges, then data
     std::string data;
   };
 
@@ -121,6 +138,15 @@ class Session {
   void OnRead(ssize_t nread);
   void ProcessInput();
   void Complete(uint64_t seq, std::string&& reply);
+  bool ChargeReply(uint64_t seq, int64_t delta);
+  // Counts a reply written with Reply() into pending_ once it is written.
+  void CountImmediateReply();
+  // Past client-output-buffer-limit: schedules the close, as Redis does.
+  void CheckOutputLimit();
+  // Stops reading and running requests; Flush() closes without writing.
+  void CloseAsap();
+  // What counts against client-query-buffer-limit.
+  size_t QueryBytes() const;
   void MoveReadyToOutput();
   void Flush();
   void OnWritten(int status);
@@ -130,7 +156,6 @@ class Session {
   // Whether the session has been paused on output with nothing written for
   // output_stall_ms; called periodically, at `now_ms` of loop time.
   bool Stalled(uint64_t now_ms);
-  bool OutputOverLimit() const;
 
   static void AllocCb(uv_handle_s* h, size_t suggested, uv_buf_t* buf) noexcept;
   static void ReadCb(uv_stream_s* s, ssize_t nread, const uv_buf_t*) noexcept;
@@ -160,6 +185,7 @@ class Session {
   bool reading_ = false;
   bool closing_ = false;
   bool close_after_replies_ = false;
+  bool close_asap_ = false;  // a limit was passed: closes at the next flush
   bool in_dirty_list_ = false;
   bool processing_ = false;  // inside ProcessInput: no re-entry
   // While paused on output: since when nothing was written, and the bytes
@@ -167,6 +193,12 @@ class Session {
   bool stall_watched_ = false;
   uint64_t stall_since_ms_ = 0;
   size_t stall_unwritten_ = 0;
+
+  // The output buffer limit counts out_, writing_ and pending_bytes_, the
+  // sum of pending_'s `bytes`. A reply written with Reply() into pending_
+  // is counted once written: this is its seq, until it is.
+  std::optional<uint64_t> uncounted_reply_;
+  size_t query_charged_ = 0;  // ChargeQuery()
 };
 
 // A TCP server that speaks RESP to its clients. One per process and loop;
@@ -183,6 +215,13 @@ class Server {
 
   // Fills a deferred reply; a no-op if the session has closed since.
   void Complete(const ReplySlot& slot, std::string&& reply);
+  // Counts `delta` bytes (negative: gives them back) gathered for the
+  // deferred reply `slot` (the results a multi-key command keeps until it
+  // can write its reply) against client-output-buffer-limit; Complete()
+  // then counts the reply instead. False if the session is gone or
+  // closing, which passing the limit makes it do: the caller stops
+  // gathering.
+  bool ChargeReply(const ReplySlot& slot, int64_t delta);
   Session* Find(uint64_t session_id) const;
 
   int port() const { return port_; }

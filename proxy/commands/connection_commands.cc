@@ -8,6 +8,7 @@
 #include "proxy/commands/auth.h"
 #include "proxy/commands/command_families.h"
 #include "proxy/proxy_server.h"
+#include "proxy/transaction.h"
 
 namespace leaderless::proxy {
 namespace {
@@ -53,7 +54,7 @@ void Quit(ProxyServer&, net::Session& s, Argv) {
 void Reset(ProxyServer& proxy, net::Session& s, Argv) {
   ClientState& client = proxy.Client(s);
   client.name.clear();
-  client.multi.reset();
+  DiscardMulti(s, client);
   proxy.SetAuthenticated(s, proxy.AuthenticatedByDefault());
   s.set_protocol(2);
   ReplyNow(s).SimpleString("RESET");

@@ -152,7 +152,8 @@ void WriteClusterSettings(ProxyServer& proxy, std::string* out) {
 }
 
 // replica<i>:id=r1,addr=host:port,state=up|down,state_age_s=<s>,
-// in_flight=<requests>,refused=<requests refused on a full link>
+// in_flight=<requests>,refused=<requests refused on a full link>,
+// waiting=<requests waiting for room in the link's byte budget>
 // and, while replica i refuses this proxy's connections, a line of its own
 // (the error text may hold commas):
 // replica<i>_refused_by:<the replica's error, e.g. WRONGPASS ...>
@@ -171,7 +172,8 @@ void WriteCluster(ProxyServer& proxy, std::string* out) {
                         ",state=" + (r.up ? "up" : "down") + ",state_age_s=" +
                         std::to_string(r.state_age_ms / 1000) +
                         ",in_flight=" + std::to_string(r.in_flight) +
-                        ",refused=" + std::to_string(r.refused));
+                        ",refused=" + std::to_string(r.refused) +
+                        ",waiting=" + std::to_string(r.waiting));
     if (!r.refused_by.empty()) {
       AppendInfoField(out, "replica" + std::to_string(i) + "_refused_by",
                       r.refused_by);

@@ -79,6 +79,48 @@ bool IsStringType(std::string_view type) {
   return type.size() == 6 && ArgIs(type, "string");
 }
 
+// The keys a walk keeps for its reply, counted against the client's output
+// buffer limit as they are found (LaterReply::Charge), so that KEYS over a
+// large keyspace drops a client past its limit instead of growing.
+class FoundKeys {
+ public:
+  explicit FoundKeys(LaterReply reply) : reply_(std::move(reply)) {}
+
+  // False once the client is gone or past its limit: stop walking.
+  bool Add(std::string&& key) {
+    const auto bytes = static_cast<int64_t>(sizeof(key) + key.size());
+    refused_ = refused_ || !reply_.Charge(bytes);
+    if (refused_) return false;
+    charged_ += bytes;
+    keys_.push_back(std::move(key));
+    return true;
+  }
+
+  // Replies `last`'s error, or what `write` writes with the keys (the
+  // reply counts instead of them then); nothing if the client was dropped.
+  template <typename WriteFn>
+  void Answer(const KeyPage& last, WriteFn&& write) {
+    if (refused_) return;
+    if (!last.error.empty()) return reply_.Error(last.error);
+    (void)reply_.Charge(-charged_);
+    std::string out;
+    resp::ReplyWriter w(&out, reply_.protocol());
+    write(w, keys_);
+    reply_.Send(std::move(out));
+  }
+
+ private:
+  const LaterReply reply_;
+  std::vector<std::string> keys_;
+  int64_t charged_ = 0;
+  bool refused_ = false;
+};
+
+void WriteKeys(resp::ReplyWriter& w, const std::vector<std::string>& keys) {
+  w.ArrayHeader(keys.size());
+  for (const std::string& key : keys) w.Bulk(key);
+}
+
 // Redis counts COUNT in keys visited, not matched; leaderless asks each
 // replica for that many records per page (at most a page of the replicas'
 // limit) and stops once COUNT keys were seen.
@@ -98,10 +140,11 @@ void Scan(ProxyServer& proxy, net::Session& s, Argv argv) {
       static_cast<size_t>(std::min<int64_t>(options->count, 100000));
   struct State {
     ScanOptions options;
-    std::vector<std::string> keys;
+    FoundKeys found;
     size_t seen = 0;
   };
-  auto state = std::make_shared<State>(State{std::move(*options), {}, 0});
+  auto state = std::make_shared<State>(
+      State{std::move(*options), FoundKeys(proxy.Later(s)), 0});
   WalkKeys(
       proxy.coordinator(), *cursor, count,
       [state, count](KeyPage& page) {
@@ -109,49 +152,36 @@ void Scan(ProxyServer& proxy, net::Session& s, Argv argv) {
         for (std::string& key : page.keys) {
           const ScanOptions& o = state->options;
           if ((o.pattern.empty() || GlobMatch(o.pattern, key, false)) &&
-              (o.type.empty() || IsStringType(o.type))) {
-            state->keys.push_back(std::move(key));
+              (o.type.empty() || IsStringType(o.type)) &&
+              !state->found.Add(std::move(key))) {
+            return false;
           }
         }
         return state->seen < count;
       },
-      [state, reply = proxy.Later(s)](KeyPage&& last) {
-        if (!last.error.empty()) {
-          reply.Error(last.error);
-          return;
-        }
-        std::string out;
-        resp::ReplyWriter w(&out, reply.protocol());
-        w.ArrayHeader(2);
-        w.Bulk(std::to_string(last.next));
-        w.ArrayHeader(state->keys.size());
-        for (const std::string& key : state->keys) w.Bulk(key);
-        reply.Send(std::move(out));
+      [state](KeyPage&& last) {
+        state->found.Answer(last, [&](resp::ReplyWriter& w, const auto& keys) {
+          w.ArrayHeader(2);
+          w.Bulk(std::to_string(last.next));
+          WriteKeys(w, keys);
+        });
       });
 }
 
 void Keys(ProxyServer& proxy, net::Session& s, Argv argv) {
-  auto keys = std::make_shared<std::vector<std::string>>();
+  auto found = std::make_shared<FoundKeys>(proxy.Later(s));
   std::string pattern(argv[1]);
   WalkKeys(
       proxy.coordinator(), 0, kWalkPage,
-      [keys, pattern](KeyPage& page) {
+      [found, pattern](KeyPage& page) {
         for (std::string& key : page.keys) {
-          if (GlobMatch(pattern, key, false)) keys->push_back(std::move(key));
+          if (GlobMatch(pattern, key, false) && !found->Add(std::move(key))) {
+            return false;
+          }
         }
         return true;
       },
-      [keys, reply = proxy.Later(s)](KeyPage&& last) {
-        if (!last.error.empty()) {
-          reply.Error(last.error);
-          return;
-        }
-        std::string out;
-        resp::ReplyWriter w(&out, reply.protocol());
-        w.ArrayHeader(keys->size());
-        for (const std::string& key : *keys) w.Bulk(key);
-        reply.Send(std::move(out));
-      });
+      [found](KeyPage&& last) { found->Answer(last, &WriteKeys); });
 }
 
 // Exact: a walk of the whole ring, counting (O(keys) work, O(page) memory).

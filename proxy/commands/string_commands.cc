@@ -207,7 +207,17 @@ void MSetNx(KeyCall& call) {
       pairs,
       [&c, owned](size_t i, Coordinator::DoneFn cb,
                   Coordinator::RetiredFn retired) {
-        c.Read(owned->view()[1 + 2 * i], std::move(cb), std::move(retired));
+        // Only whether each key exists matters: keep the header of each
+        // record read, not its value, until every read is in.
+        auto header_only = [cb = std::move(cb)](QuorumResult&& read) {
+          if (read.record.size() > cluster::kRecordHeaderSize) {
+            read.record.resize(cluster::kRecordHeaderSize);
+            read.record.shrink_to_fit();
+          }
+          cb(std::move(read));
+        };
+        c.Read(owned->view()[1 + 2 * i], std::move(header_only),
+               std::move(retired));
       },
       [&c, reply = call.reply, hold = call.hold, owned,
        pairs](std::vector<QuorumResult>& reads) {

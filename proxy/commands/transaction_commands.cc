@@ -30,19 +30,20 @@ void Multi(ProxyServer& proxy, net::Session& s, Argv) {
 void Exec(ProxyServer& proxy, net::Session& s, Argv) {
   ClientState& client = proxy.Client(s);
   if (!client.multi) return ReplyNow(s).Error("ERR EXEC without MULTI");
-  MultiState multi = std::move(*client.multi);
-  client.multi.reset();
-  if (multi.aborted) {
+  if (client.multi->aborted) {
+    DiscardMulti(s, client);
     return ReplyNow(s).Error(
         "EXECABORT Transaction discarded because of previous errors.");
   }
-  RunTransaction(proxy, s, std::move(multi.queued));
+  MultiState multi = std::move(*client.multi);
+  client.multi.reset();
+  RunTransaction(proxy, s, std::move(multi));
 }
 
 void Discard(ProxyServer& proxy, net::Session& s, Argv) {
   ClientState& client = proxy.Client(s);
   if (!client.multi) return ReplyNow(s).Error("ERR DISCARD without MULTI");
-  client.multi.reset();
+  DiscardMulti(s, client);
   ReplyNow(s).SimpleString("OK");
 }
 

@@ -37,6 +37,9 @@ TEST(ReplicaProtocolTest, BuildsEachRequestInArgumentOrder) {
   AppendGetRequest(&out, "k");
   EXPECT_EQ(out, "*2\r\n$6\r\nLL.GET\r\n$1\r\nk\r\n");
   out.clear();
+  AppendGetRequest(&out, "k", 16384);
+  EXPECT_EQ(Words(out), (W{"LL.GET", "k", "16384"}));
+  out.clear();
   AppendPutRequest(&out, "k", record);
   EXPECT_EQ(Words(out), (W{"LL.PUT", "k", record}));
   out.clear();
@@ -135,6 +138,16 @@ TEST(ReplicaProtocolTest, ReadsArgumentsInTheirOrder) {
   EXPECT_EQ(h.home, "r2");
   EXPECT_EQ(h.key, "k");
   EXPECT_EQ(h.record, "rec");
+  const std::string_view get[] = {"LL.GET", "k"};
+  GetArgs g = ParseGetArgs(get);
+  EXPECT_EQ(g.key, "k");
+  EXPECT_EQ(g.max_bytes, "");
+  EXPECT_FALSE(g.extra);
+  const std::string_view capped[] = {"LL.GET", "k", "10", "x"};
+  g = ParseGetArgs(capped);
+  EXPECT_EQ(g.key, "k");
+  EXPECT_EQ(g.max_bytes, "10");
+  EXPECT_TRUE(g.extra);
   const std::string_view put[] = {"LL.PUT", "k", "rec"};
   PutArgs p = ParsePutArgs(put);
   EXPECT_EQ(p.key, "k");

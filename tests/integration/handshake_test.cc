@@ -541,7 +541,7 @@ TEST_F(HandshakeTest, InfoClusterSection) {
   }
   const std::regex replica(
       "replica(\\d):id=r(\\d),addr=127\\.0\\.0\\.1:(\\d+),state=up,"
-      "state_age_s=\\d+,in_flight=\\d+,refused=\\d+\r\n");
+      "state_age_s=\\d+,in_flight=\\d+,refused=\\d+,waiting=\\d+\r\n");
   int replicas = 0;
   for (auto it = std::sregex_iterator(info.begin(), info.end(), replica);
        it != std::sregex_iterator(); ++it, ++replicas) {
