@@ -211,7 +211,8 @@ void Coordinator::Retire(std::unique_ptr<Op> op) {
 }
 
 void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
-  std::string command;
+  std::string& command = request_;
+  command.clear();
   cluster::AppendGetRequest(&command, key, kFirstReadBytes);
   const size_t n = static_cast<size_t>(config_.replication_factor);
   auto walk = ring_.Walk(key);
@@ -226,12 +227,11 @@ void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
   }
   op->key.assign(key);
   auto homes = walk.first(std::min(n, walk.size()));
-  op->homes.assign(homes.begin(), homes.end());
-  const auto usable_homes = static_cast<size_t>(
+  op->homes = static_cast<size_t>(
       std::count_if(targets.begin(), targets.end(), [&](uint16_t r) {
         return std::find(homes.begin(), homes.end(), r) != homes.end();
       }));
-  OrderReadTargets(targets, usable_homes, NextRotation());
+  OrderReadTargets(targets, op->homes, NextRotation());
   op->targets = std::move(targets);
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
@@ -254,9 +254,9 @@ bool Coordinator::AskNext(uint64_t op_id, Op& op, const std::string& command) {
 }
 
 void Coordinator::AskNextForRead(uint64_t op_id, Op& op, uint64_t& counter) {
-  std::string command;
-  cluster::AppendGetRequest(&command, op.key, kFirstReadBytes);
-  counter += AskNext(op_id, op, command);
+  request_.clear();
+  cluster::AppendGetRequest(&request_, op.key, kFirstReadBytes);
+  counter += AskNext(op_id, op, request_);
 }
 
 void Coordinator::ScheduleSpeculation(uint64_t op_id, const Op& op) {
@@ -388,7 +388,8 @@ void Coordinator::SendRestamped(std::shared_ptr<RestampedWrite> write) {
 void Coordinator::SendWrite(std::string_view key, const cluster::Record& record,
                             DoneFn done, RetiredFn retired) {
   std::string encoded = cluster::EncodeRecord(record);
-  std::string plain;
+  std::string& plain = request_;
+  plain.clear();
   cluster::AppendPutRequest(&plain, key, encoded);
   const size_t n = static_cast<size_t>(config_.replication_factor);
   std::vector<cluster::WriteTarget> targets = cluster::ChooseWriteTargets(
@@ -485,9 +486,10 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
       (reply->type != Type::kNil && reply->type != Type::kBulk)) {
     return false;
   }
+  const auto homes_end = op.targets.begin() + static_cast<long>(op.homes);
   ReadAnswer answer{
       replica,
-      std::find(op.homes.begin(), op.homes.end(), replica) != op.homes.end(),
+      std::find(op.targets.begin(), homes_end, replica) != homes_end,
       {},
       {}};
   // A stand-in with no hint for the key only says it was not written while

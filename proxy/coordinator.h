@@ -220,11 +220,11 @@ class Coordinator : public net::PeerLink::Listener {
     int reachable;
     DoneFn done;
     RetiredFn retired;
-    std::string key;              // reads, for read repair
-    std::vector<uint16_t> homes;  // reads: the key's home replicas
-    // Reads: the replicas to ask, in order (read_targets.h); the first
-    // `asked` were asked.
+    std::string key;  // reads, for read repair
+    // Reads: the replicas to ask, in order (read_targets.h), the key's
+    // homes the first `homes` of them; the first `asked` were asked.
     std::vector<uint16_t> targets;
+    size_t homes = 0;
     size_t asked = 0;
     uint64_t sent_ms = 0;  // when Start() sent it
     uint64_t deadline_ms = 0;
@@ -319,6 +319,10 @@ class Coordinator : public net::PeerLink::Listener {
   OwnerAliveFn owner_alive_;
   Counters counters_;
   Speculation speculation_;
+  // The request being sent by Read() or SendWrite(), kept to reuse its
+  // allocation: links copy what they send, and neither function uses it
+  // after it runs a callback (which may send again).
+  std::string request_;
   uint64_t rotation_ = 0x9e3779b97f4a7c15;  // NextRotation()'s state
 };
 
