@@ -233,6 +233,8 @@ void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
       }));
   OrderReadTargets(targets, op->homes, NextRotation());
   op->targets = std::move(targets);
+  op->waiting.reserve(op->targets.size());
+  op->answers.reserve(op->targets.size());
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
   for (int i = 0; i < config_.read_quorum; ++i) (void)AskNext(id, ref, command);
