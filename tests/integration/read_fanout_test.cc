@@ -13,6 +13,9 @@ namespace leaderless::test {
 namespace {
 
 constexpr int kReplicas = 3;
+// A request timeout far beyond what the reads of these tests may take: a
+// read that waited for a stopped replica would fail them.
+constexpr int kMinuteMs = 60000;
 
 ClusterOptions FanoutOptions(int request_timeout_ms,
                              const std::string& read_repair = "blocking") {
@@ -80,9 +83,6 @@ TEST(ReadFanoutTest, AReadAsksROfItsReplicasSpreadOverThem) {
 }
 
 TEST(ReadFanoutTest, AStoppedReplicaDoesNotHoldReadsUp) {
-  // A request timeout far beyond what the reads below may take: a read
-  // that waited for the stopped replica would fail them.
-  constexpr int kMinuteMs = 60000;
   Cluster cluster(FanoutOptions(kMinuteMs));
   ASSERT_TRUE(cluster.Start());
   auto client = cluster.ConnectProxy();
@@ -103,6 +103,31 @@ TEST(ReadFanoutTest, AStoppedReplicaDoesNotHoldReadsUp) {
   // About two reads in three asked the stopped replica among their two.
   EXPECT_GT(FieldValue(ProxyInfo(*reader), "speculative_reads:"),
             speculative_before);
+  cluster.ResumeReplica(0);
+}
+
+// A read that asks one more replica late (here: because r1 is stopped)
+// must not see a write pipelined after it: the SET waits for the GET.
+TEST(ReadFanoutTest, ALateAskDoesNotSeeAWritePipelinedAfterTheRead) {
+  Cluster cluster(FanoutOptions(kMinuteMs));
+  ASSERT_TRUE(cluster.Start());
+  auto client = cluster.ConnectProxy();
+  ASSERT_TRUE(client);
+  const KeyValues old = MakeKeyValues("order:", 20, "old");
+  ASSERT_TRUE(SetAll(*client, old));
+  cluster.PauseReplica(0);
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& [key, value] : old) {
+    commands.push_back({"GET", key});
+    commands.push_back({"SET", key, key + " new"});
+  }
+  const std::vector<Reply> replies = Pipeline(*client, commands);
+  ASSERT_EQ(replies.size(), commands.size());
+  for (size_t i = 0; i < commands.size(); i += 2) {
+    const std::string& key = commands[i][1];
+    EXPECT_EQ(replies[i], Reply::String(old.at(key))) << key;
+    EXPECT_EQ(replies[i + 1], Reply::Status("OK")) << key;
+  }
   cluster.ResumeReplica(0);
 }
 
