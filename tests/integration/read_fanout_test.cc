@@ -82,53 +82,69 @@ TEST(ReadFanoutTest, AReadAsksROfItsReplicasSpreadOverThem) {
   EXPECT_LT(asked, static_cast<long long>(gets.size()) * kReplicas);
 }
 
-TEST(ReadFanoutTest, AStoppedReplicaDoesNotHoldReadsUp) {
-  Cluster cluster(FanoutOptions(kMinuteMs));
-  ASSERT_TRUE(cluster.Start());
-  auto client = cluster.ConnectProxy();
-  ASSERT_TRUE(client);
-  const KeyValues kvs = MakeKeyValues("slow:", 30, "v");
-  ASSERT_TRUE(SetAll(*client, kvs));
-  const long long speculative_before =
-      FieldValue(ProxyInfo(*client), "speculative_reads:");
+// Keys written while every replica was up, then r1 stopped (SIGSTOP; it
+// gets SIGCONT at the end).
+class StoppedReplicaTest : public ::testing::Test {
+ protected:
+  StoppedReplicaTest() : cluster_(FanoutOptions(kMinuteMs)) {}
 
-  cluster.PauseReplica(0);
+  void SetUp() override {
+    ASSERT_TRUE(cluster_.Start());
+    client_ = cluster_.ConnectProxy();
+    ASSERT_TRUE(client_);
+  }
+
+  void TearDown() override {
+    if (stopped_) cluster_.ResumeReplica(0);
+  }
+
+  void WriteThenStop(const KeyValues& kvs) {
+    ASSERT_TRUE(SetAll(*client_, kvs));
+    speculative_before_ = FieldValue(ProxyInfo(*client_), "speculative_reads:");
+    cluster_.PauseReplica(0);
+    stopped_ = true;
+  }
+
+  Cluster cluster_;
+  std::unique_ptr<RedisClient> client_;
+  long long speculative_before_ = 0;
+  bool stopped_ = false;
+};
+
+TEST_F(StoppedReplicaTest, AStoppedReplicaDoesNotHoldReadsUp) {
+  const KeyValues kvs = MakeKeyValues("slow:", 30, "v");
+  WriteThenStop(kvs);
+  if (HasFatalFailure()) return;
   // The client gives up well before the proxy's request timeout, so each
   // read must have been answered without the stopped replica.
-  auto reader = RedisClient::Connect(cluster.proxy_port(), Millis(20000));
+  auto reader = RedisClient::Connect(cluster_.proxy_port(), Millis(20000));
   ASSERT_TRUE(reader);
   for (const auto& [key, value] : kvs) {
     EXPECT_EQ(reader->Command({"GET", key}), Reply::String(value)) << key;
   }
   // About two reads in three asked the stopped replica among their two.
   EXPECT_GT(FieldValue(ProxyInfo(*reader), "speculative_reads:"),
-            speculative_before);
-  cluster.ResumeReplica(0);
+            speculative_before_);
 }
 
 // A read that asks one more replica late (here: because r1 is stopped)
 // must not see a write pipelined after it: the SET waits for the GET.
-TEST(ReadFanoutTest, ALateAskDoesNotSeeAWritePipelinedAfterTheRead) {
-  Cluster cluster(FanoutOptions(kMinuteMs));
-  ASSERT_TRUE(cluster.Start());
-  auto client = cluster.ConnectProxy();
-  ASSERT_TRUE(client);
+TEST_F(StoppedReplicaTest, ALateAskDoesNotSeeAWritePipelinedAfterTheRead) {
   const KeyValues old = MakeKeyValues("order:", 20, "old");
-  ASSERT_TRUE(SetAll(*client, old));
-  cluster.PauseReplica(0);
+  WriteThenStop(old);
+  if (HasFatalFailure()) return;
   std::vector<std::vector<std::string>> commands;
   for (const auto& [key, value] : old) {
     commands.push_back({"GET", key});
     commands.push_back({"SET", key, key + " new"});
   }
-  const std::vector<Reply> replies = Pipeline(*client, commands);
+  const std::vector<Reply> replies = Pipeline(*client_, commands);
   ASSERT_EQ(replies.size(), commands.size());
   for (size_t i = 0; i < commands.size(); i += 2) {
     const std::string& key = commands[i][1];
     EXPECT_EQ(replies[i], Reply::String(old.at(key))) << key;
     EXPECT_EQ(replies[i + 1], Reply::Status("OK")) << key;
   }
-  cluster.ResumeReplica(0);
 }
 
 // One read with r2 down must ask r1 and r3, so it is a read that asked
