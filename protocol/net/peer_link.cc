@@ -28,14 +28,8 @@
 
 #include "protocol/net/peer_link.h"
 
-// Before hiredis.h, which includes it outside its extern "C".
-extern "C" {
-#include <hiredis/sds.h>
-}
-
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
-#include <unistd.h>
 #include <uv.h>
 
 #include <algorithm>
@@ -139,32 +133,8 @@ struct Poller {
     uv_prepare_stop(h);
     if (p->ac == nullptr) return;
     p->in_flush = true;
-    WriteKeepingBuffer(&p->ac->c);
-    // What is left (a full socket, an error) and the read and write
-    // watching, as hiredis does them.
     redisAsyncHandleWrite(p->ac);
     p->in_flush = false;
-  }
-
-  // hiredis frees its output buffer each time it wrote all of it and grows
-  // a new one, by doubling, from the next command on: several large
-  // reallocations per link and loop iteration, each of which makes malloc
-  // consolidate its free lists. Writing the buffer here empties it in
-  // place instead, keeping an allocation of up to kKeepBytes.
-  static void WriteKeepingBuffer(redisContext* c) {
-    constexpr size_t kKeepBytes = 256 * 1024;
-    const size_t length = sdslen(c->obuf);
-    if (!(c->flags & REDIS_CONNECTED) || c->err != 0 || length == 0) return;
-    const ssize_t written = ::write(c->fd, c->obuf, length);
-    if (written <= 0) return;  // hiredis's own write meets it again
-    if (static_cast<size_t>(written) < length) {
-      sdsrange(c->obuf, static_cast<int>(written), -1);
-    } else if (sdsalloc(c->obuf) <= kKeepBytes) {
-      sdsclear(c->obuf);
-    } else {
-      sdsfree(c->obuf);
-      c->obuf = sdsempty();
-    }
   }
 
   static void OnPoll(uv_poll_t* h, int status, int events) noexcept {
