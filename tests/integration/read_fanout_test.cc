@@ -75,11 +75,10 @@ TEST(ReadFanoutTest, AReadAsksROfItsReplicasSpreadOverThem) {
     EXPECT_GT(after[i] - before[i], 0) << Cluster::ReplicaId(i);
     asked += after[i] - before[i];
   }
-  // Two per GET, plus only what the proxy counted as asked beyond R (a
-  // slow machine may make a read speculate): not three per GET.
+  // Two per GET, plus exactly what the proxy counted as asked beyond R (a
+  // slow machine may make reads speculate, so how many is not asserted).
   const auto r = static_cast<long long>(gets.size()) * 2;
   EXPECT_EQ(asked, r + extra);
-  EXPECT_LT(asked, static_cast<long long>(gets.size()) * kReplicas);
 }
 
 // Keys written while every replica was up, then r1 stopped (SIGSTOP; it
