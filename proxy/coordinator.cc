@@ -3,7 +3,10 @@
 //   Read/Write ─▶ targets from the ring walk (cluster/placement.h); fewer
 //                 than R/W usable -> UNAVAILABLE at once, nothing sent
 //              ─▶ one serialised command per kind (plain, or a hint naming
-//                 the home a stand-in replaces), a deadline in the queue
+//                 the home a stand-in replaces), a deadline in the queue;
+//                 a write goes to all its targets, a read to R of them
+//                 (read_targets.h) and to the next one when an asked one
+//                 fails or at its speculation deadline (speculation.h)
 //   OnPeerReply ─▶ QuorumTracker; the first decisive answer (R/W successes,
 //                 or too many failures) finishes the op:
 //                   write: reply
@@ -32,6 +35,7 @@
 #include "protocol/net/clock.h"
 #include "protocol/net/log.h"
 #include "protocol/resp/reply_writer.h"
+#include "proxy/read_targets.h"
 
 namespace leaderless::proxy {
 namespace {
@@ -183,13 +187,14 @@ std::unique_ptr<Coordinator::Op> Coordinator::NewOp(bool is_write, bool client,
 
 uint64_t Coordinator::Start(std::unique_ptr<Op> op) {
   uint64_t id = next_op_id_++;
+  op->sent_ms = net::MonotonicMs();
   if (op->deadline_ms == 0) {
     // The loop's cached time is from the start of this iteration, which may
     // have run long (a command of a million keys): the timeout counts from
     // now, or ops started late in it would be born expired. The loop's time
     // itself stays, so that other ops' replies already in their sockets are
     // read before their deadlines are checked against it (deadline_queue.h).
-    op->deadline_ms = net::MonotonicMs() + config_.request_timeout_ms;
+    op->deadline_ms = op->sent_ms + config_.request_timeout_ms;
   }
   deadlines_->Add(op->deadline_ms, id);
   ops_.emplace(id, std::move(op));
@@ -206,7 +211,8 @@ void Coordinator::Retire(std::unique_ptr<Op> op) {
 }
 
 void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
-  std::string command;
+  std::string& command = request_;
+  command.clear();
   cluster::AppendGetRequest(&command, key, kFirstReadBytes);
   const size_t n = static_cast<size_t>(config_.replication_factor);
   auto walk = ring_.Walk(key);
@@ -221,8 +227,66 @@ void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
   }
   op->key.assign(key);
   auto homes = walk.first(std::min(n, walk.size()));
-  op->homes.assign(homes.begin(), homes.end());
-  SendAll(std::move(op), targets, command, kFirstReadBytes + kReplyFraming);
+  op->homes = static_cast<size_t>(
+      std::count_if(targets.begin(), targets.end(), [&](uint16_t r) {
+        return std::find(homes.begin(), homes.end(), r) != homes.end();
+      }));
+  OrderReadTargets(targets, op->homes, NextRotation());
+  op->targets = std::move(targets);
+  op->waiting.reserve(op->targets.size());
+  op->answers.reserve(op->targets.size());
+  Op& ref = *op;
+  uint64_t id = Start(std::move(op));
+  for (int i = 0; i < config_.read_quorum; ++i) (void)AskNext(id, ref, command);
+  if (ref.asked < ref.targets.size()) ScheduleSpeculation(id, ref);
+  Settle(id, ref);
+}
+
+bool Coordinator::AskNext(uint64_t op_id, Op& op, const std::string& command) {
+  while (op.asked < op.targets.size()) {
+    const uint16_t r = op.targets[op.asked++];
+    if (links_[r]->Send(command, op_id, kFirstReadBytes + kReplyFraming,
+                        op.owner)) {
+      op.waiting.push_back(r);
+      return true;
+    }
+    op.tracker.AddFailure();
+  }
+  return false;
+}
+
+void Coordinator::AskNextForRead(uint64_t op_id, Op& op, uint64_t& counter) {
+  request_.clear();
+  cluster::AppendGetRequest(&request_, op.key, kFirstReadBytes);
+  counter += AskNext(op_id, op, request_);
+}
+
+void Coordinator::ScheduleSpeculation(uint64_t op_id, const Op& op) {
+  const uint64_t now = loop_.now_ms();
+  deadlines_->Add(
+      std::max(now, op.sent_ms) + speculation_.SpeculateAfterMs(now),
+      op_id | kSpeculationTag);
+}
+
+void Coordinator::Speculate(uint64_t op_id) {
+  auto it = ops_.find(op_id);
+  if (it == ops_.end()) return;
+  Op& op = *it->second;
+  if (op.replied || op.asked >= op.targets.size()) return;
+  OwnerScope scope(*this, op.owner);
+  AskNextForRead(op_id, op, counters_.speculative_reads);
+  if (op.asked < op.targets.size()) ScheduleSpeculation(op_id, op);
+  Settle(op_id, op);
+}
+
+uint64_t Coordinator::NextRotation() {
+  // xorshift64: cheap, and with no period a read pattern could fall into
+  // (a counter would give every key the same replicas again whenever the
+  // reads between two reads of it were a multiple of N).
+  rotation_ ^= rotation_ << 13;
+  rotation_ ^= rotation_ >> 7;
+  rotation_ ^= rotation_ << 17;
+  return rotation_;
 }
 
 void Coordinator::SendAll(std::unique_ptr<Op> op,
@@ -326,7 +390,8 @@ void Coordinator::SendRestamped(std::shared_ptr<RestampedWrite> write) {
 void Coordinator::SendWrite(std::string_view key, const cluster::Record& record,
                             DoneFn done, RetiredFn retired) {
   std::string encoded = cluster::EncodeRecord(record);
-  std::string plain;
+  std::string& plain = request_;
+  plain.clear();
   cluster::AppendPutRequest(&plain, key, encoded);
   const size_t n = static_cast<size_t>(config_.replication_factor);
   std::vector<cluster::WriteTarget> targets = cluster::ChooseWriteTargets(
@@ -373,6 +438,11 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
     return;  // still waiting for `replica`
   }
   std::erase(op.waiting, replica);
+  const bool read = !op.is_write && !op.ask;
+  if (read && reply != nullptr) {
+    const uint64_t now = loop_.now_ms();
+    speculation_.Record(now > op.sent_ms ? now - op.sent_ms : 0, now);
+  }
   if (reply != nullptr && reply->type == net::PeerReply::Type::kError &&
       op.refusal.empty()) {
     op.refusal = reply->str;
@@ -380,6 +450,9 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   if (!(op.ask ? TakeAskReply(op.replied, op.replies, reply)
                : TakeRecord(op, replica, reply))) {
     op.tracker.AddFailure();
+    // The read still needs an answer: the next replica takes this one's
+    // place at once.
+    if (read && !op.replied) AskNextForRead(op_id, op, counters_.read_retries);
   } else {
     op.tracker.AddSuccess();
     // A read already answered: an older late answer still gets repaired.
@@ -415,9 +488,10 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
       (reply->type != Type::kNil && reply->type != Type::kBulk)) {
     return false;
   }
+  const auto homes_end = op.targets.begin() + static_cast<long>(op.homes);
   ReadAnswer answer{
       replica,
-      std::find(op.homes.begin(), op.homes.end(), replica) != op.homes.end(),
+      std::find(op.targets.begin(), homes_end, replica) != homes_end,
       {},
       {}};
   // A stand-in with no hint for the key only says it was not written while
@@ -544,6 +618,7 @@ void Coordinator::SendRepair(const Op& op, std::string_view record,
 }
 
 void Coordinator::OnDeadline(uint64_t op_id) {
+  if (op_id & kSpeculationTag) return Speculate(op_id & ~kSpeculationTag);
   auto it = ops_.find(op_id);
   if (it == ops_.end()) return;
   std::unique_ptr<Op> op = std::move(it->second);

@@ -21,6 +21,7 @@
 #include "protocol/net/loop.h"
 #include "protocol/net/peer_link.h"
 #include "proxy/read_repair.h"
+#include "proxy/speculation.h"
 
 namespace leaderless::proxy {
 
@@ -68,8 +69,11 @@ struct QuorumResult {
 //
 // With sloppy quorum, a write whose home replica is down (or its link
 // full) goes to the next healthy replica of the ring walk as a hint for
-// that home; reads ask the first N healthy replicas of the walk. After a
-// read, replicas that answered an older version (or nothing) get the newest
+// that home. A read asks R of the first N healthy replicas of the walk,
+// homes first, which R drawn at random among the homes (read_targets.h);
+// it asks one more when an asked one fails, and when the R have not all
+// answered after the speculation delay (speculation.h). After a read,
+// replicas that answered an older version (or nothing) get the newest
 // record written back (read repair); in blocking mode the reply waits for
 // the answering replicas to hold it, so quorum reads never go back in time.
 //
@@ -156,6 +160,10 @@ class Coordinator : public net::PeerLink::Listener {
     // Versions seen in replies but not followed: further ahead of this
     // proxy's clock than max-clock-offset-ms.
     uint64_t versions_ahead = 0;
+    // Reads sent to one more replica than R: because the R asked were slow
+    // (speculation.h), or because one of them failed.
+    uint64_t speculative_reads = 0;
+    uint64_t read_retries = 0;
   };
   const Counters& counters() const { return counters_; }
   const cluster::Config& config() const { return config_; }
@@ -212,8 +220,13 @@ class Coordinator : public net::PeerLink::Listener {
     int reachable;
     DoneFn done;
     RetiredFn retired;
-    std::string key;              // reads, for read repair
-    std::vector<uint16_t> homes;  // reads: the key's home replicas
+    std::string key;  // reads, for read repair
+    // Reads: the replicas to ask, in order (read_targets.h), the key's
+    // homes the first `homes` of them; the first `asked` were asked.
+    std::vector<uint16_t> targets;
+    size_t homes = 0;
+    size_t asked = 0;
+    uint64_t sent_ms = 0;  // when Start() sent it
     uint64_t deadline_ms = 0;
     bool replied = false;
     std::vector<uint16_t> waiting;    // replicas whose reply has not come back
@@ -270,6 +283,19 @@ class Coordinator : public net::PeerLink::Listener {
   void SendRepair(const Op& op, std::string_view record,
                   const std::vector<uint16_t>& stale, int needed, DoneFn done);
   void OnDeadline(uint64_t op_id);
+  // Asks read `op`'s next target not asked yet, passing over those whose
+  // links refuse (each a failure): false if none was left.
+  bool AskNext(uint64_t op_id, Op& op, const std::string& command);
+  // AskNext() for an op already sent, counting a request sent in `counter`.
+  void AskNextForRead(uint64_t op_id, Op& op, uint64_t& counter);
+  // Arms read `op`'s speculation: a deadline with the op's id tagged.
+  void ScheduleSpeculation(uint64_t op_id, const Op& op);
+  static constexpr uint64_t kSpeculationTag = uint64_t{1} << 63;
+  // The read `op_id` was not answered by the replicas it asked in time:
+  // asks one more, and arms the next speculation while targets remain.
+  void Speculate(uint64_t op_id);
+  // Which of a key's homes a read asks first (read_targets.h).
+  uint64_t NextRotation();
 
   const cluster::Config& config_;
   net::Loop& loop_;
@@ -292,6 +318,12 @@ class Coordinator : public net::PeerLink::Listener {
   uint64_t owner_ = 0;  // of the ops started now (OwnerScope)
   OwnerAliveFn owner_alive_;
   Counters counters_;
+  Speculation speculation_;
+  // The request being sent by Read() or SendWrite(), kept to reuse its
+  // allocation: links copy what they send, and neither function uses it
+  // after it runs a callback (which may send again).
+  std::string request_;
+  uint64_t rotation_ = 0x9e3779b97f4a7c15;  // NextRotation()'s state
 };
 
 }  // namespace leaderless::proxy

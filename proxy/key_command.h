@@ -66,10 +66,10 @@ struct KeyCall {
   // Valid until the command function returns: later steps copy what they
   // need.
   Argv argv;
-  // The command's keys, held until the last copy is dropped. A
+  // The command's keys, held until the last copy is dropped. A read or a
   // read-modify-write keeps a copy in its callbacks so that the next
-  // commands on its keys wait for its write; others let it go when they
-  // return, their requests sent.
+  // commands on its keys wait for its reply (key_locks.h); writes let it
+  // go when they return, their requests sent.
   std::shared_ptr<KeyLocks::Leases> hold;
 };
 

@@ -15,9 +15,12 @@ namespace leaderless::proxy {
 // SET NX...) holds its keys from its quorum read until its quorum write is
 // acknowledged; every other command on those keys, reads included, waits
 // its turn behind it, so a pipelined GET after an INCR sees the INCR and two
-// clients' INCRs never both read the same value. A command that only sends
+// clients' INCRs never both read the same value. A write that only sends
 // its requests holds its keys just while it sends them: replica links are
-// FIFO, so anything sent after it sees it.
+// FIFO, so anything sent after it sees it. A read holds its keys until it
+// replied: it may ask one more replica later (a slow or failed one,
+// coordinator.h), and that request must not see the writes of commands
+// that came after the read.
 //
 // Keys are held through move-only Leases, released exactly once when the
 // lease is destroyed or Release()d. Only keys held or waited for take

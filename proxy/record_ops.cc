@@ -33,7 +33,7 @@ cluster::Record Tombstone() {
 
 void ReadKey(KeyCall& call, std::string_view key, ReadFn read) {
   Coordinator& c = call.coordinator;
-  c.Read(key, [&c, reply = call.reply,
+  c.Read(key, [&c, reply = call.reply, hold = call.hold,
                read = std::move(read)](QuorumResult&& result) {
     if (!result.ok()) return reply.Error(result.Error());
     uint64_t now = c.WallMs();
@@ -108,7 +108,8 @@ void ReadEach(KeyCall& call, Argv keys, ReadEachFn reply) {
                                     Coordinator::RetiredFn retired) {
         c.Read(owned->view()[i], std::move(cb), std::move(retired));
       },
-      [&c, later = call.reply,
+      // The keys stay held until every read replied (key_locks.h).
+      [&c, later = call.reply, hold = call.hold,
        reply = std::move(reply)](std::vector<QuorumResult>& reads) {
         AnswerAll(later, reads,
                   [&](resp::ReplyWriter& w) { reply(reads, c.WallMs(), w); });

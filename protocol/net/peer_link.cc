@@ -227,6 +227,11 @@ void PeerLink::Connect() {
   }
   ac->data = this;
   ac_ = ac;
+  // hiredis frees its reply buffer whenever it runs empty with more than
+  // 16 KiB spare, and grows it again from nothing on the next read: under
+  // load, a large allocation per socket read. A link keeps up to this much.
+  constexpr size_t kReaderKeepBytes = 256 * 1024;
+  ac->c.reader->maxbuf = kReaderKeepBytes;
   redisAsyncSetConnectCallback(ac, &PeerLink::OnConnect);
   redisAsyncSetDisconnectCallback(ac, &PeerLink::OnDisconnect);
   // Bounds the connect and the probe together.

@@ -146,6 +146,8 @@ void WriteClusterSettings(ProxyServer& proxy, std::string* out) {
   AppendInfoField(out, "sloppy_writes", n.sloppy_writes);
   AppendInfoField(out, "hinted_writes", n.hinted_writes);
   AppendInfoField(out, "read_repairs", n.read_repairs);
+  AppendInfoField(out, "speculative_reads", n.speculative_reads);
+  AppendInfoField(out, "read_retries", n.read_retries);
   AppendInfoField(out, "restamped_writes", n.restamped_writes);
   AppendInfoField(out, "versions_ahead_not_followed", n.versions_ahead);
   AppendInfoField(out, "max_clock_offset_ms", c.max_clock_offset_ms);

@@ -43,10 +43,6 @@ long long SumOverReplicas(const Cluster& cluster, int replicas,
   return sum;
 }
 
-std::string ProxyInfo(RedisClient& proxy) {
-  return proxy.Command({"INFO", "cluster"}).str;
-}
-
 // Restarts proxy `i` of `cluster` on clock offset `offset_s` and connects.
 std::unique_ptr<RedisClient> RestartProxyOnClock(Cluster& cluster, int i,
                                                  double offset_s) {

@@ -225,6 +225,10 @@ void PrintTo(const HintCounts& counts, std::ostream* os) {
       << ",dropped=" << counts.dropped;
 }
 
+std::string ProxyInfo(RedisClient& proxy) {
+  return proxy.Command({"INFO", "cluster"}).str;
+}
+
 long long FieldValue(std::string_view text, std::string_view field) {
   const size_t at = text.find(field);
   if (at == std::string_view::npos) return -1;

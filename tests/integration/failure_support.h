@@ -97,6 +97,8 @@ std::string Describe(const Reply& held);
 
 // Replica `replica`'s INFO text; "" if it does not answer.
 std::string ReplicaInfo(const Cluster& cluster, int replica);
+// A proxy's INFO cluster text (its quorum counters).
+std::string ProxyInfo(RedisClient& proxy);
 // The integer after `field` (e.g. "writes_pending:") in `text`; -1 if
 // absent.
 long long FieldValue(std::string_view text, std::string_view field);

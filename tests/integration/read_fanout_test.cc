@@ -1,0 +1,195 @@
+// How many replicas a read asks (3 replicas, N=3 R=2 W=2): R of them while
+// all answer, spread over the key's homes; one more when an asked replica
+// hangs (a speculative read), so a stopped replica does not hold reads up
+// to the request timeout; and read repair brings the replicas a read asked
+// up to date.
+//
+// What replicas were asked is counted black-box: a replica's INFO
+// `record_reads` counts the LL.GET requests it served.
+
+#include "tests/integration/failure_support.h"
+
+namespace leaderless::test {
+namespace {
+
+constexpr int kReplicas = 3;
+// A request timeout far beyond what the reads of these tests may take: a
+// read that waited for a stopped replica would fail them.
+constexpr int kMinuteMs = 60000;
+
+ClusterOptions FanoutOptions(int request_timeout_ms,
+                             const std::string& read_repair = "blocking") {
+  ClusterOptions options = FailureOptions(kReplicas, request_timeout_ms);
+  options.proxy_lines.push_back("read-repair " + read_repair);
+  // Nothing but client reads may send LL.GET or repair a replica.
+  options.replica_lines.push_back("hinted-handoff no");
+  options.replica_lines.push_back("anti-entropy-interval-ms 3600000");
+  return options;
+}
+
+std::vector<long long> RecordReads(const Cluster& cluster) {
+  std::vector<long long> reads;
+  for (int i = 0; i < kReplicas; ++i) {
+    reads.push_back(FieldValue(ReplicaInfo(cluster, i), "record_reads:"));
+  }
+  return reads;
+}
+
+// Reads beyond R the proxy sent: speculative reads and read retries.
+long long ExtraReads(RedisClient& proxy) {
+  const std::string info = ProxyInfo(proxy);
+  return FieldValue(info, "speculative_reads:") +
+         FieldValue(info, "read_retries:");
+}
+
+std::vector<std::vector<std::string>> Gets(const KeyValues& kvs, int rounds) {
+  std::vector<std::vector<std::string>> gets;
+  for (int round = 0; round < rounds; ++round) {
+    for (const auto& [key, value] : kvs) gets.push_back({"GET", key});
+  }
+  return gets;
+}
+
+TEST(ReadFanoutTest, AReadAsksROfItsReplicasSpreadOverThem) {
+  Cluster cluster(FanoutOptions(10000));
+  ASSERT_TRUE(cluster.Start());
+  auto client = cluster.ConnectProxy();
+  ASSERT_TRUE(client);
+  const KeyValues kvs = MakeKeyValues("fanout:", 50, "v");
+  ASSERT_TRUE(SetAll(*client, kvs));
+
+  const std::vector<long long> before = RecordReads(cluster);
+  const long long extra_before = ExtraReads(*client);
+  const auto gets = Gets(kvs, 6);
+  const std::vector<Reply> replies = Pipeline(*client, gets);
+  for (size_t i = 0; i < gets.size(); ++i) {
+    ASSERT_EQ(replies[i], Reply::String(kvs.at(gets[i][1]))) << gets[i][1];
+  }
+  const std::vector<long long> after = RecordReads(cluster);
+  const long long extra = ExtraReads(*client) - extra_before;
+
+  long long asked = 0;
+  for (int i = 0; i < kReplicas; ++i) {
+    ASSERT_GE(before[i], 0) << Cluster::ReplicaId(i);
+    // Every replica takes a share: which two a read asks is drawn anew.
+    EXPECT_GT(after[i] - before[i], 0) << Cluster::ReplicaId(i);
+    asked += after[i] - before[i];
+  }
+  // Two per GET, plus exactly what the proxy counted as asked beyond R (a
+  // slow machine may make reads speculate, so how many is not asserted).
+  const auto r = static_cast<long long>(gets.size()) * 2;
+  EXPECT_EQ(asked, r + extra);
+}
+
+// Keys written while every replica was up, then r1 stopped (SIGSTOP; it
+// gets SIGCONT at the end).
+class StoppedReplicaTest : public ::testing::Test {
+ protected:
+  StoppedReplicaTest() : cluster_(FanoutOptions(kMinuteMs)) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(cluster_.Start());
+    client_ = cluster_.ConnectProxy();
+    ASSERT_TRUE(client_);
+  }
+
+  void TearDown() override {
+    if (stopped_) cluster_.ResumeReplica(0);
+  }
+
+  void WriteThenStop(const KeyValues& kvs) {
+    ASSERT_TRUE(SetAll(*client_, kvs));
+    speculative_before_ = FieldValue(ProxyInfo(*client_), "speculative_reads:");
+    cluster_.PauseReplica(0);
+    stopped_ = true;
+  }
+
+  Cluster cluster_;
+  std::unique_ptr<RedisClient> client_;
+  long long speculative_before_ = 0;
+  bool stopped_ = false;
+};
+
+TEST_F(StoppedReplicaTest, AStoppedReplicaDoesNotHoldReadsUp) {
+  const KeyValues kvs = MakeKeyValues("slow:", 30, "v");
+  WriteThenStop(kvs);
+  if (HasFatalFailure()) return;
+  // The client gives up well before the proxy's request timeout, so each
+  // read must have been answered without the stopped replica.
+  auto reader = RedisClient::Connect(cluster_.proxy_port(), Millis(20000));
+  ASSERT_TRUE(reader);
+  for (const auto& [key, value] : kvs) {
+    EXPECT_EQ(reader->Command({"GET", key}), Reply::String(value)) << key;
+  }
+  // About two reads in three asked the stopped replica among their two.
+  EXPECT_GT(FieldValue(ProxyInfo(*reader), "speculative_reads:"),
+            speculative_before_);
+}
+
+// A read that asks one more replica late (here: because r1 is stopped)
+// must not see a write pipelined after it: the SET waits for the GET.
+TEST_F(StoppedReplicaTest, ALateAskDoesNotSeeAWritePipelinedAfterTheRead) {
+  const KeyValues old = MakeKeyValues("order:", 20, "old");
+  WriteThenStop(old);
+  if (HasFatalFailure()) return;
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& [key, value] : old) {
+    commands.push_back({"GET", key});
+    commands.push_back({"SET", key, key + " new"});
+  }
+  const std::vector<Reply> replies = Pipeline(*client_, commands);
+  ASSERT_EQ(replies.size(), commands.size());
+  for (size_t i = 0; i < commands.size(); i += 2) {
+    const std::string& key = commands[i][1];
+    EXPECT_EQ(replies[i], Reply::String(old.at(key))) << key;
+    EXPECT_EQ(replies[i + 1], Reply::Status("OK")) << key;
+  }
+}
+
+// One read with r2 down must ask r1 and r3, so it is a read that asked
+// the stale replica r1: read repair brings r1 up to date (blocking: before
+// the reply; async: soon after).
+class AskedReplicaRepairTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(AskedReplicaRepairTest, OneReadRepairsTheStaleReplicaItAsked) {
+  const bool blocking = GetParam() == "blocking";
+  Cluster cluster(FanoutOptions(10000, GetParam()));
+  ASSERT_TRUE(cluster.Start());
+  auto client = cluster.ConnectProxy();
+  ASSERT_TRUE(client);
+  const KeyValues old = MakeKeyValues("repair:", 10, "old");
+  ASSERT_TRUE(SetAll(*client, old));
+  const std::vector<std::string> keys = KeysOf(old);
+  ASSERT_TRUE(WaitUntil([&] {
+    const std::vector<Reply> held = HeldRecords(cluster, 0, keys);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (Describe(held[i]) != old.at(keys[i])) return false;
+    }
+    return true;
+  }));
+  // r1 misses the new values; then r2 goes down and r1 returns.
+  cluster.KillReplica(0);
+  ASSERT_TRUE(cluster.WaitForReplicasUp(kReplicas - 1));
+  const KeyValues newer = ValuesFor(keys, "new");
+  ASSERT_TRUE(SetAll(*client, newer));
+  ASSERT_TRUE(cluster.RestartReplica(0));
+  ASSERT_TRUE(cluster.WaitForReplicasUp(kReplicas));
+  cluster.KillReplica(1);
+  ASSERT_TRUE(cluster.WaitForReplicasUp(kReplicas - 1));
+
+  for (const auto& [key, value] : newer) {
+    ASSERT_EQ(Describe(HeldRecords(cluster, 0, {key})[0]), old.at(key));
+    ASSERT_EQ(client->Command({"GET", key}), Reply::String(value)) << key;
+    auto repaired = [&] {
+      return Describe(HeldRecords(cluster, 0, {key})[0]) == value;
+    };
+    EXPECT_TRUE(blocking ? repaired() : WaitUntil(repaired)) << key;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, AskedReplicaRepairTest,
+                         ::testing::Values("blocking", "async"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace leaderless::test
