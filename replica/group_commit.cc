@@ -36,7 +36,9 @@ GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
       lost_(std::move(lost)),
       check_(net::IterationHook::Create(loop, [this] { FlushOpen(); })),
       everysec_(net::Timer::Create(loop, [this] {
-        if (!dirty_since_sync_) return;
+        // A batch on the worker waits for compaction: a sync now would
+        // wait behind it on the loop thread. The next tick syncs both.
+        if (!dirty_since_sync_ || running_) return;
         dirty_since_sync_ = false;
         ++stats_.syncs;
         (void)store_->Sync();  // as Redis: a failed sync is retried
