@@ -124,7 +124,11 @@ void AntiEntropy::StartRounds() {
              static_cast<size_t>(config_.anti_entropy_interval_ms) / 1000 /
              peers);
   for (size_t p = 0; p < links_.size(); ++p) {
-    if (links_[p] == nullptr || !links_[p]->connected() || rounds_[p].running) {
+    if (links_[p] == nullptr || !links_[p]->connected()) continue;
+    if (rounds_[p].running) {
+      // A round begun while the loop was idle moves no more than the
+      // rate now allows once clients keep it busy.
+      rounds_[p].budget = std::min(rounds_[p].budget, budget);
       continue;
     }
     rounds_[p] = Round{};
