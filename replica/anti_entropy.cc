@@ -82,6 +82,10 @@ AntiEntropy::AntiEntropy(const cluster::Config& config, net::Loop& loop,
       timer_(net::Timer::Create(loop, [this] { StartRounds(); })),
       links_(config.replicas.size(), nullptr),
       rounds_(config.replicas.size()),
+      rate_(config.anti_entropy_rate,
+            std::max(config.anti_entropy_rate, config.anti_entropy_max_rate)),
+      last_idle_ms_(loop.idle_ms()),
+      last_round_start_ms_(net::MonotonicMs()),
       refusal_logs_(config.replicas.size()) {}
 
 AntiEntropy* AntiEntropy::Create(const cluster::Config& config, net::Loop& loop,
@@ -103,13 +107,28 @@ AntiEntropy* AntiEntropy::Create(const cluster::Config& config, net::Loop& loop,
 }
 
 void AntiEntropy::StartRounds() {
+  // How busy the loop was since the last rounds started (clients and our
+  // own rounds alike) sets the pace of the next ones.
+  uint64_t now = net::MonotonicMs();
+  uint64_t idle = loop_.idle_ms();
+  if (now > last_round_start_ms_) {
+    double idle_share = static_cast<double>(idle - last_idle_ms_) /
+                        static_cast<double>(now - last_round_start_ms_);
+    rate_.Update(1.0 - idle_share);
+  }
+  last_round_start_ms_ = now;
+  last_idle_ms_ = idle;
   size_t peers = std::max<size_t>(1, stats_.size());
   size_t budget = std::max<size_t>(
-      1, static_cast<size_t>(config_.anti_entropy_rate) *
+      1, static_cast<size_t>(rate_.rate()) *
              static_cast<size_t>(config_.anti_entropy_interval_ms) / 1000 /
              peers);
   for (size_t p = 0; p < links_.size(); ++p) {
-    if (links_[p] == nullptr || !links_[p]->connected() || rounds_[p].running) {
+    if (links_[p] == nullptr || !links_[p]->connected()) continue;
+    if (rounds_[p].running) {
+      // A round begun while the loop was idle moves no more than the
+      // rate now allows once clients keep it busy.
+      rounds_[p].budget = std::min(rounds_[p].budget, budget);
       continue;
     }
     rounds_[p] = Round{};
@@ -129,7 +148,7 @@ bool AntiEntropy::Request(int peer, const std::string& command, Then then) {
   // Closing: the callbacks a closing link runs may try to go on.
   if (closing_ || links_[peer] == nullptr) return false;
   uint64_t id = next_op_id_++;
-  // Rounds pace themselves (anti-entropy-rate), and most answers cannot be
+  // Rounds pace themselves (AdaptiveRate), and most answers cannot be
   // sized before they come: nothing is reserved for them on the link.
   if (!links_[peer]->Send(command, id, 0)) return false;  // next round retries
   pending_.emplace(id, std::move(then));

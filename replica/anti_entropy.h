@@ -12,6 +12,7 @@
 #include "protocol/net/log.h"
 #include "protocol/net/peer_link.h"
 #include "protocol/net/timer.h"
+#include "replica/adaptive_rate.h"
 #include "replica/flush_mark.h"
 #include "replica/group_commit.h"
 #include "replica/peer_trees.h"
@@ -25,7 +26,10 @@ namespace leaderless::replica {
 // lists of the differing leaves only (LL.LEAF), and pulls (LL.GET) what the
 // peer has newer or we lack, and pushes (LL.PUT) what we have newer. What
 // it sends is proportional to the differences: identical replicas exchange
-// one root hash. At most `anti-entropy-rate` records move per second.
+// one root hash. Records move at a rate that follows the loop's spare time
+// (AdaptiveRate, measured over each interval), from `anti-entropy-rate`,
+// kept however busy clients make the replica, up to `anti-entropy-max-rate`
+// while it is mostly idle.
 // Records past gc-grace take no part, so a purged delete or expiry is never
 // brought back; nor do records older than the last FLUSHALL, which each
 // round first hands to the peer (LL.FLUSH), so a replica that missed it
@@ -63,6 +67,8 @@ class AntiEntropy : public net::PeerLink::Listener {
 
   const std::map<std::string, PeerStats>& peer_stats() const { return stats_; }
   const Totals& totals() const { return totals_; }
+  // Records per second rounds may move now.
+  int64_t rate() const { return rate_.rate(); }
 
   void Close();
 
@@ -112,6 +118,9 @@ class AntiEntropy : public net::PeerLink::Listener {
   std::vector<Round> rounds_;          // by replica index
   std::map<std::string, PeerStats> stats_;
   Totals totals_;
+  AdaptiveRate rate_;
+  uint64_t last_idle_ms_;  // the loop's idle time at the last StartRounds
+  uint64_t last_round_start_ms_;
   std::unordered_map<uint64_t, Then> pending_;
   uint64_t next_op_id_ = 1;
   bool closing_ = false;

@@ -36,7 +36,9 @@ GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
       lost_(std::move(lost)),
       check_(net::IterationHook::Create(loop, [this] { FlushOpen(); })),
       everysec_(net::Timer::Create(loop, [this] {
-        if (!dirty_since_sync_) return;
+        // A batch on the worker waits for compaction: a sync now would
+        // wait behind it on the loop thread. The next tick syncs both.
+        if (!dirty_since_sync_ || running_) return;
         dirty_since_sync_ = false;
         ++stats_.syncs;
         (void)store_->Sync();  // as Redis: a failed sync is retried
@@ -109,7 +111,11 @@ void GroupCommit::FlushOpen() {
                  open_->writes.empty())) {
     return;
   }
-  if (mode_ != cluster::AppendFsync::kAlways) {
+  if (running_) return;  // OnWorkDone flushes again
+  if (open_->writes.empty() ||
+      (mode_ != cluster::AppendFsync::kAlways && !CompactionBehind())) {
+    // Nothing to sync: written here, at once. (Only superseded writes: what
+    // superseded them is durable already, nothing being on the worker.)
     std::unique_ptr<Batch> batch = std::move(open_);
     if (!batch->writes.empty()) {
       batch->status = store_->Write(batch->writes, /*sync=*/false);
@@ -118,28 +124,40 @@ void GroupCommit::FlushOpen() {
     Finish(*batch);
     return;
   }
-  if (running_) return;  // OnWorkDone flushes again
-  if (open_->writes.empty()) {
-    // Only superseded writes, and nothing on the worker: what superseded
-    // them is durable already.
-    std::unique_ptr<Batch> batch = std::move(open_);
-    Finish(*batch);
-    return;
-  }
+  // To sync, or LevelDB would slow or stop this write until compaction
+  // catches up: on the worker, so that the loop goes on serving reads while
+  // the writes that arrive meanwhile gather into the next batch and their
+  // sessions' replies wait (push-back, see BehindWrites in README).
   running_ = std::move(open_);
   net::QueueWork(
       loop_, [this] { OnWork(); }, [this] { OnWorkDone(); });
 }
 
+bool GroupCommit::CompactionBehind() {
+  // One LevelDB property read per millisecond at most.
+  uint64_t now = loop_.now_ms();
+  if (now != level0_checked_ms_) {
+    level0_checked_ms_ = now;
+    compaction_behind_ = store_->CompactionBehind();
+  }
+  return compaction_behind_;
+}
+
 void GroupCommit::OnWork() {
   // Worker thread: touches only running_, which the loop leaves alone until
   // OnWorkDone.
-  running_->status = store_->Write(running_->writes, true);
+  running_->status =
+      store_->Write(running_->writes, mode_ == cluster::AppendFsync::kAlways);
 }
 
 void GroupCommit::OnWorkDone() {
   std::unique_ptr<Batch> batch = std::move(running_);
-  ++stats_.syncs;
+  if (mode_ == cluster::AppendFsync::kAlways) {
+    ++stats_.syncs;
+  } else {
+    ++stats_.behind_batches;
+    dirty_since_sync_ = true;
+  }
   if (!batch->status.ok()) FailYieldedTo(*batch);
   Finish(*batch);
   FlushOpen();  // also while closing: accepted writes still land

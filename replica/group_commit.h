@@ -24,7 +24,10 @@ namespace leaderless::replica {
 // (a net::IterationHook). With `appendfsync always` the batch is written and
 // synced on a worker thread, and writes that arrive meanwhile gather into
 // the next batch: one fsync covers all of them. With `everysec` and `no`
-// the batch is written at once without sync (`everysec` syncs on a timer).
+// the batch is written at once without sync (`everysec` syncs on a timer),
+// unless LevelDB's compaction is behind: then it goes to the worker thread
+// as with `always` (without sync), so that LevelDB's slowdown and stop
+// stall the worker, not the loop, and later writes wait in the next batch.
 //
 // Keys are storage keys (storage_keys.h): data and hints alike. A record is
 // kept only if it supersedes the one held (cluster::Supersedes: a newer
@@ -51,6 +54,9 @@ class GroupCommit {
     uint64_t applied = 0;     // records written (newer than held)
     uint64_t superseded = 0;  // records not above the held one, not written
     uint64_t syncs = 0;       // fsyncs
+    // Batches written on the worker, without sync, because LevelDB's
+    // compaction was behind (level-0 tables at its slowdown trigger).
+    uint64_t behind_batches = 0;
   };
 
   static GroupCommit* Create(net::Loop& loop, RecordStore* store,
@@ -114,6 +120,8 @@ class GroupCommit {
   void FailYieldedTo(const Batch& failed);
   void OnWork();
   void OnWorkDone();
+  // Whether LevelDB's level-0 backlog would slow or stop a write now.
+  bool CompactionBehind();
 
   net::Loop& loop_;
   RecordStore* store_;
@@ -125,6 +133,8 @@ class GroupCommit {
   int open_handles_ = 2;
   bool closing_ = false;
   bool dirty_since_sync_ = false;
+  uint64_t level0_checked_ms_ = UINT64_MAX;
+  bool compaction_behind_ = false;
 
   // Accepted, not yet durable: key -> encoded record (newest), or "" for a
   // pending delete.

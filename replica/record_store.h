@@ -19,6 +19,16 @@ class WriteBatch;
 
 namespace leaderless::replica {
 
+// How LevelDB is run; tests shrink these to reach a backlog quickly.
+struct StoreTuning {
+  size_t write_buffer_bytes = 32 << 20;  // memtable, and level-0 tables
+  size_t table_bytes = 8 << 20;          // tables of levels 1 and up
+  // CompactionBehind() from this many level-0 tables: LevelDB's own
+  // slowdown trigger (its constant, not an option in 1.23), from which
+  // it sleeps 1 ms in every write, and stops writes at 12.
+  int level0_behind_tables = 8;
+};
+
 // The replica's durable records, in LevelDB: storage key (see
 // storage_keys.h) -> encoded record (see protocol/cluster/record.h).
 // Thread-safe as LevelDB is: reads from the loop thread may run while a batch
@@ -29,7 +39,8 @@ class RecordStore {
   // default if null) lets tests inject file-system faults; it must outlive
   // the store.
   static cluster::Result<std::unique_ptr<RecordStore>> Open(
-      const std::string& dir, leveldb::Env* env = nullptr);
+      const std::string& dir, leveldb::Env* env = nullptr,
+      const StoreTuning& tuning = StoreTuning());
   ~RecordStore();
 
   // The encoded record held under `storage_key`, or nullopt if none.
@@ -67,11 +78,23 @@ class RecordStore {
   // Makes every earlier write durable.
   cluster::Status Sync();
 
+  // Level-0 tables LevelDB holds: compaction's backlog.
+  int Level0Files() const;
+  // Whether a write now would be slowed or stopped by LevelDB until its
+  // compaction catches up (StoreTuning::level0_behind_tables).
+  bool CompactionBehind() const {
+    return Level0Files() >= level0_behind_tables_;
+  }
+  // A LevelDB property ("leveldb.stats"...), "" if unknown.
+  std::string Property(std::string_view name) const;
+
  private:
-  RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter);
+  RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,
+              int level0_behind_tables);
   // Declared first so it is destroyed after the DB that uses it.
   std::unique_ptr<const leveldb::FilterPolicy> filter_;
   std::unique_ptr<leveldb::DB> db_;
+  int level0_behind_tables_;
 };
 
 }  // namespace leaderless::replica

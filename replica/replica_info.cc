@@ -41,6 +41,8 @@ void ReplicaServer::InfoStorage(std::string* out) const {
                   kFsync[static_cast<int>(config_.appendfsync)]);
   AppendInfoField(out, "group_commits", st.batches);
   AppendInfoField(out, "fsyncs", st.syncs);
+  AppendInfoField(out, "leveldb_level0_files", store_->Level0Files());
+  AppendInfoField(out, "batches_behind_compaction", st.behind_batches);
   AppendInfoSection(out, "Stats");
   AppendInfoField(out, "total_commands_processed", commands_processed_);
   AppendInfoField(out, "record_reads", reads_);
@@ -92,6 +94,7 @@ void ReplicaServer::InfoAntiEntropy(std::string* out) const {
   AppendInfoField(out, "records_pulled", t.records_pulled);
   AppendInfoField(out, "records_pull_failed", t.records_pull_failed);
   AppendInfoField(out, "records_pushed", t.records_pushed);
+  AppendInfoField(out, "anti_entropy_rate", anti_entropy_->rate());
   uint64_t now = net::WallMs();
   for (const auto& [peer, st] : anti_entropy_->peer_stats()) {
     std::string ago = st.last_round_ms == 0

@@ -433,6 +433,10 @@ const Directive kDirectives[] = {
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kIntMax, c.anti_entropy_rate);
      }},
+    {"anti-entropy-max-rate", 1, 1, "<records per second>",
+     [](const Args& a, Config& c) {
+       return SetInt(a[0], 1, kIntMax, c.anti_entropy_max_rate);
+     }},
     {"max-clock-offset-ms", 1, 1, "<milliseconds>",
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kMaxClockOffsetMs, c.max_clock_offset_ms);

@@ -96,7 +96,11 @@ struct Config {
   // anti-entropy-interval-ms: how often each replica compares its Merkle
   // trees with every peer it shares keys with.
   int64_t anti_entropy_interval_ms = 10000;
-  int anti_entropy_rate = 2000;  // anti-entropy-rate: records per second
+  // anti-entropy-rate .. anti-entropy-max-rate: records per second, the
+  // rate following the replica's spare time between the two (a max-rate
+  // below the rate counts as the rate: a fixed rate).
+  int anti_entropy_rate = 2000;
+  int anti_entropy_max_rate = 50000;
   // gc-grace-ms: tombstones (and expired records) are purged this long after
   // their time; it must exceed the time anti-entropy needs to visit every
   // peer, or a replica that missed a delete could bring the value back.

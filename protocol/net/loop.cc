@@ -14,6 +14,8 @@ cluster::Result<std::unique_ptr<Loop>> Loop::Create() {
     return cluster::Status::IOError(std::string("cannot create event loop: ") +
                                     uv_strerror(rc));
   }
+  // For idle_ms(); a loop without it still runs, reporting no idle time.
+  (void)uv_loop_configure(loop, UV_METRICS_IDLE_TIME);
   return std::unique_ptr<Loop>(new Loop(loop));
 }
 
@@ -21,6 +23,8 @@ Loop::~Loop() {
   if (!closed_ && !Close()) return;  // leaked: see the header
   delete loop_;
 }
+
+uint64_t Loop::idle_ms() const { return uv_metrics_idle_time(loop_) / 1000000; }
 
 uint64_t Loop::now_ms() const { return uv_now(loop_); }
 

@@ -30,6 +30,10 @@ class Loop {
   // what timers and deadlines are measured in.
   uint64_t now_ms() const;
 
+  // Milliseconds the loop has spent waiting for events since it started:
+  // with MonotonicMs(), how busy it was over an interval.
+  uint64_t idle_ms() const;
+
   // Runs until no active handle or request is left.
   void Run();
 

@@ -6,8 +6,9 @@
 #
 # Cluster (127.0.0.1, free ports, data in a temp folder): 3 leaderless-replica
 # and 1 leaderless-proxy, N=3 R=2 W=2, appendfsync no, hinted-handoff no,
-# read-repair off (so anti-entropy alone repairs), anti-entropy-rate and
-# gc-grace-ms at their defaults (2000 records/s, 10 days) unless --rate is
+# read-repair off (so anti-entropy alone repairs), anti-entropy-rate,
+# anti-entropy-max-rate and gc-grace-ms at their defaults (an adaptive rate
+# of 2000 to 50000 records/s, 10 days) unless --rate / --max-rate are
 # given, anti-entropy-interval-ms 1000 (the default is 10000) unless
 # --interval-ms is given.
 #
@@ -34,12 +35,14 @@
 # whose confirmation fails does not count; polling goes on).
 #
 # Usage: tests/bench/anti_entropy_bench.sh [--keys N] [--requests N] [--runs N]
-#            [--rate N] [--interval-ms N] [--timeout S] [--build-dir DIR]
+#            [--rate N] [--max-rate N] [--interval-ms N] [--timeout S] [--build-dir DIR]
 #            [--keep-tmp]
 #   --keys N         keys loaded and the benchmark's -r (default 100000)
 #   --requests N     -n of each redis-benchmark run (default 200000)
 #   --runs N         baseline runs before and after (default 3)
 #   --rate N         anti-entropy-rate, records/s (default: the default, 2000)
+#   --max-rate N     anti-entropy-max-rate, records/s (default: the default,
+#                    50000; give --rate's value for a fixed rate)
 #   --interval-ms N  anti-entropy-interval-ms (default 1000)
 #   --timeout S      give up on a convergence after S seconds (default 900)
 #   --build-dir DIR  use binaries already built in DIR (skips scripts/build.sh)
@@ -52,6 +55,7 @@ keys=100000
 requests=200000
 runs=3
 rate=""
+max_rate=""
 interval_ms=1000
 timeout_s=900
 build_dir=""
@@ -67,6 +71,7 @@ parse_args() {
       --requests) requests=${2:?--requests needs a value}; shift 2 ;;
       --runs) runs=${2:?--runs needs a value}; shift 2 ;;
       --rate) rate=${2:?--rate needs a value}; shift 2 ;;
+      --max-rate) max_rate=${2:?--max-rate needs a value}; shift 2 ;;
       --interval-ms) interval_ms=${2:?--interval-ms needs a value}; shift 2 ;;
       --timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
       --build-dir) build_dir=${2:?--build-dir needs a value}; shift 2 ;;
@@ -80,6 +85,7 @@ parse_args() {
     [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "--${v//_/-} must be a positive integer"
   done
   [ -z "$rate" ] || [[ "$rate" =~ ^[1-9][0-9]*$ ]] || die "--rate must be a positive integer"
+  [ -z "$max_rate" ] || [[ "$max_rate" =~ ^[1-9][0-9]*$ ]] || die "--max-rate must be a positive integer"
 }
 
 check_tools() {
@@ -137,6 +143,7 @@ start_cluster() {
     echo "read-repair off"
     echo "anti-entropy-interval-ms $interval_ms"
     [ -n "$rate" ] && echo "anti-entropy-rate $rate"
+    [ -n "$max_rate" ] && echo "anti-entropy-max-rate $max_rate"
   } >"$conf"
   local i
   for i in 1 2 3; do start_replica "$i"; done
@@ -503,7 +510,7 @@ main() {
   echo
   echo "== anti-entropy benchmark: $keys keys of 64 bytes, 3 replicas N=3 R=2 W=2," \
        "appendfsync no, hinted-handoff no, read-repair off"
-  echo "anti-entropy-interval-ms $interval_ms, anti-entropy-rate ${rate:-2000 (default)}," \
+  echo "anti-entropy-interval-ms $interval_ms, anti-entropy-rate ${rate:-2000 (default)} to ${max_rate:-50000 (default)}," \
        "gc-grace-ms default; $(nproc) CPUs"
   echo "client load: redis-benchmark -t set,get -P 16 -c 50 -d 64 -r $keys -n $requests"
   echo "load average at start: $load_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -111,6 +111,8 @@ TEST_F(ConfigTest, EmptyFileGivesDefaults) {
   EXPECT_EQ(c->dir, ".");
   EXPECT_EQ(c->appendfsync, AppendFsync::kAlways);
   EXPECT_EQ(c->logfile, "");
+  EXPECT_EQ(c->anti_entropy_rate, 2000);
+  EXPECT_EQ(c->anti_entropy_max_rate, 50000);
 }
 
 TEST_F(ConfigTest, EveryDirective) {
@@ -132,6 +134,7 @@ TEST_F(ConfigTest, EveryDirective) {
       "replica-id r2\n"
       "dir /var/lib/leaderless\n"
       "appendfsync everysec\n"
+      "anti-entropy-max-rate 9000\n"
       "logfile /tmp/ll.log\n");
   ASSERT_TRUE(c.ok()) << c.status().message();
   ASSERT_EQ(c->replicas.size(), 2u);
@@ -155,6 +158,7 @@ TEST_F(ConfigTest, EveryDirective) {
   EXPECT_EQ(c->dir, "/var/lib/leaderless");
   EXPECT_EQ(c->appendfsync, AppendFsync::kEverySec);
   EXPECT_EQ(c->logfile, "/tmp/ll.log");
+  EXPECT_EQ(c->anti_entropy_max_rate, 9000);
 }
 
 TEST_F(ConfigTest, DirectiveNamesAreCaseInsensitive) {
