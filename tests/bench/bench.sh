@@ -30,6 +30,9 @@
 # Then a long SET run against C shows whether the proxy's memory stays flat,
 # and last, E: C again with one of its 3 replicas killed (kill -9), P16 only,
 # compared with C all up (the quorums still hold with 2 of 3).
+# redis-benchmark stops at its first error reply (e.g. NOQUORUM, a write
+# that missed its quorum in time): such a run gives no figures, the tables
+# leave it out (see the runs count) and the report lists it.
 #
 # --large replaces all of the above with the sustained write load of larger
 # values: A and C, each prefilled with --keys keys (default 1000000 there)
@@ -308,6 +311,23 @@ settle() {
 
 results=""   # TSV: round target workload test rps p50_ms p99_ms requests cpu
 anomalies="" # lines redis-benchmark printed besides the CSV (errors, warnings)
+failed=""    # runs that gave no result, and why
+
+# first_error OUT: the first line of a redis-benchmark output that is
+# neither CSV nor the expected CONFIG warning ("no result" if none).
+first_error() {
+  local line
+  line=$(grep -v '^"' "$1" | grep -v 'Could not fetch server CONFIG' | grep . | head -n 1 || true)
+  echo "${line:-no result}"
+}
+
+# no_result WHAT OUT: notes that the run WHAT (output OUT) gave no result.
+# redis-benchmark stops at its first error reply (e.g. a write that missed
+# its quorum): the other runs go on, the report lists it.
+no_result() {
+  echo "$1: $(first_error "$2")" >>"$failed"
+  log "$1 gave no result: $(first_error "$2")"
+}
 
 # run_bench ROUND TARGET PIPELINE TEST N: one redis-benchmark run of TEST
 # (set or get), appending its results line. Runs in the main shell: the
@@ -338,7 +358,7 @@ run_bench() {
   ' "$out" >>"$results" 2>>"$anomalies"
   # The test must have produced its line; anything else is a failed run.
   grep -q '^"\(SET\|GET\)"' "$out" ||
-    { cat "$out" >&2; die "target $target P$pipeline $test round $round: redis-benchmark gave no result"; }
+    no_result "target $target P$pipeline $test round $round" "$out"
   check_alive "during target $target P$pipeline round $round"
 }
 
@@ -512,7 +532,10 @@ memory_run() {
   done
   echo
   grep -v '^"' "$out" | grep . | sed 's/^/memory run: /' >>"$anomalies" || true
-  grep -q '^"SET"' "$out" || { cat "$out" >&2; die "memory run gave no result"; }
+  if ! grep -q '^"SET"' "$out"; then
+    no_result "memory run" "$out"
+    echo "  the run stopped early: $(first_error "$out")"
+  fi
 }
 
 # Target E: target C after kill -9 of its replica r3, once the proxy has
@@ -569,8 +592,7 @@ sustained() {
     # Fields between the quotes of "SET","rps","avg","min","p50","p95","p99","max".
     line=$(awk -F'"' '$2 == "SET" { print $4, $14, $16 }' "$out")
     if [ -z "$line" ]; then
-      error=$(grep -v '^"' "$out" | grep -v 'Could not fetch server CONFIG' | grep . | head -n 1 || true)
-      error=${error:-no result}
+      error=$(first_error "$out")
       error_ms=$(((now_us - start_us) / 1000))
       log "  run $run stopped at $((error_ms / 1000)) s: $error"
       break
@@ -650,6 +672,10 @@ EOF2
 # fails on twemproxy, which does not implement CONFIG; that warning is
 # expected and only counted.
 report_anomalies() {
+  if [ -s "$failed" ]; then
+    echo "runs that gave no result (redis-benchmark stops at its first error reply):"
+    sed 's/^/  /' "$failed"
+  fi
   local config_warnings
   config_warnings=$(grep -c 'Could not fetch server CONFIG' "$anomalies" || true)
   echo "expected 'WARNING: Could not fetch server CONFIG' lines (twemproxy): $config_warnings"
@@ -761,6 +787,7 @@ main() {
   mkdir -p "$tmp/raw"
   results="$tmp/results.tsv"; : >"$results"
   anomalies="$tmp/anomalies.txt"; : >"$anomalies"
+  failed="$tmp/failed.txt"; : >"$failed"
   trap cleanup EXIT
   # Exiting from the signal handlers runs cleanup through the EXIT trap.
   trap 'log interrupted; exit 130' INT
