@@ -257,11 +257,14 @@ EOF2
 
 # prefill_targets LETTER...: loads the keys into each target (B shares A's).
 prefill_targets() {
-  local t t0 size
+  local t t0 size retried error
   for t in "$@"; do
     t0=$SECONDS
     log "prefilling target $t: $keys keys of $value_size bytes"
-    prefill "target $t" "${port_of[$t]}" "$keys" "$value_size"
+    retried=$(prefill "target $t" "${port_of[$t]}" "$keys" "$value_size")
+    read -r retried error <<<"$retried"
+    [ "$retried" -eq 0 ] || echo "target $t prefill: $retried SETs answered an error and" \
+      "were sent again, the first: $error" >>"$anomalies"
     [ "$t" = P ] && sync_replicas
     size=$(redis-cli -p "${port_of[$t]}" DBSIZE)
     [ "$size" -ge "$keys" ] 2>/dev/null ||
