@@ -287,12 +287,11 @@ servers_ticks_now() {
 }
 
 # cpu_used TARGET CLIENT_TICKS BEFORE...: prints "client=T,label=T,..." with
-# the ticks each process of TARGET used since BEFORE, the servers_ticks of
-# an earlier servers_ticks_now.
+# the ticks each process of TARGET used from BEFORE to servers_ticks (two
+# readings of servers_ticks_now).
 cpu_used() {
   local target=$1 out="client=$2" i=0 entry
   shift 2
-  servers_ticks_now "$target"
   for entry in ${watch_of[$target]}; do
     out+=",${entry%%:*}=$((servers_ticks[i] - $1))"
     i=$((i + 1))
@@ -349,6 +348,7 @@ run_bench() {
     echo "redis-benchmark exited with status $?" >>"$out"
   children_ticks_now
   settle "$target"
+  servers_ticks_now "$target"
   local cpu
   cpu=$(cpu_used "$target" $((children_ticks - client0)) "${before[@]}")
   # --csv gives: "test","rps","avg","min","p50","p95","p99","max" (ms).
@@ -571,8 +571,10 @@ large_totals="" # TSV: target requests end_ms cpu error error_ms
 
 # sustained TARGET: the sustained write load against TARGET for --seconds
 # (see the header): one large_runs line per run, one large_totals line.
+# The CPU time counted is that of the runs that completed (a run stopped by
+# an error does not tell how many requests it made).
 sustained() {
-  local target=$1 n=5000 run=0 out line rps p99 max client=0 client0 before
+  local target=$1 n=5000 run=0 out line rps p99 max client=0 client0 before completed
   local start_us now_us end_ms=0 total=0 error="" error_ms=""
   local guard=$((seconds * 4 + 60)) # a run that hangs ends there
   log "sustained writes against target $target for $seconds s"
@@ -589,7 +591,6 @@ sustained() {
       -d "$large_size" -r "$keys" -n "$n" --csv >"$out" 2>&1 ||
       echo "redis-benchmark exited with status $?" >>"$out"
     children_ticks_now
-    client=$((client + children_ticks - client0))
     now_us=${EPOCHREALTIME/./}
     grep -v '^"' "$out" | grep . | sed "s/^/target $target sustained run $run: /" >>"$anomalies" || true
     # Fields between the quotes of "SET","rps","avg","min","p50","p95","p99","max".
@@ -600,7 +601,10 @@ sustained() {
       log "  run $run stopped at $((error_ms / 1000)) s: $error"
       break
     fi
+    client=$((client + children_ticks - client0))
     read -r rps p99 max <<<"$line"
+    servers_ticks_now "$target"
+    completed=("${servers_ticks[@]}")
     total=$((total + n))
     end_ms=$(((now_us - start_us) / 1000))
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$run" "$end_ms" "$n" "$rps" \
@@ -613,7 +617,14 @@ sustained() {
           BEGIN { s = left_us / 1e6; if (s > 5) s = 5; n = int(r * s)
                   print (n < 1000 ? 1000 : n) }')
   done
-  settle "$target"
+  if [ -z "$error" ]; then
+    settle "$target"
+    servers_ticks_now "$target"
+  elif [ "$total" -gt 0 ]; then
+    servers_ticks=("${completed[@]}")
+  else
+    servers_ticks=("${before[@]}")
+  fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$total" "$end_ms" \
     "$(cpu_used "$target" "$client" "${before[@]}")" "$error" "$error_ms" >>"$large_totals"
 }
@@ -657,8 +668,8 @@ for t in totals:
     for i in range(0, len(cells), 4):
         print("  " + " | ".join(cells[i:i + 4]))
 print()
-print("CPU time per request, us (user + system from /proc/<pid>/stat over the whole")
-print("load / requests completed):")
+print("CPU time per request, us (user + system from /proc/<pid>/stat over the runs")
+print("that completed / their requests):")
 for t, (n, s, cpu, error, error_ms) in totals.items():
     if not n:
         continue
@@ -670,10 +681,10 @@ EOF2
 
 # ---------------------------------------------------------------- reports
 
-# What redis-benchmark printed besides its CSV, counted per target and
-# workload (one line per run would drown the table). Its CONFIG GET at start
-# fails on twemproxy, which does not implement CONFIG; that warning is
-# expected and only counted.
+# What redis-benchmark printed besides its CSV, and the prefill's resent
+# SETs, counted per target and workload (one line per run would drown the
+# table). Its CONFIG GET at start fails on twemproxy, which does not
+# implement CONFIG; that warning is expected and only counted.
 report_anomalies() {
   if [ -s "$failed" ]; then
     echo "runs that gave no result (redis-benchmark stops at its first error reply):"
@@ -683,7 +694,7 @@ report_anomalies() {
   config_warnings=$(grep -c 'Could not fetch server CONFIG' "$anomalies" || true)
   echo "expected 'WARNING: Could not fetch server CONFIG' lines (twemproxy): $config_warnings"
   if grep -qv 'Could not fetch server CONFIG' "$anomalies"; then
-    echo "redis-benchmark ALSO printed (count, where: what):"
+    echo "redis-benchmark or the prefill ALSO reported (count, where: what):"
     grep -v 'Could not fetch server CONFIG' "$anomalies" | sort | uniq -c | sort -rn | head -n 20
   else
     echo "redis-benchmark printed no errors."
