@@ -1,4 +1,6 @@
-# Process plumbing shared by the benchmark scripts (sourced, not run).
+# Process plumbing, CPU accounting and the key loader shared by the
+# benchmark scripts (sourced, not run).
+# shellcheck shell=bash
 # The script sets `keep_tmp` (1: keep the temp folder) and `tmp` (its temp
 # folder), may define `stop_background` (kills its own background jobs),
 # and installs `cleanup` as its EXIT trap.
@@ -36,6 +38,7 @@ cleanup() {
   fi
   wait 2>/dev/null
   if [ -n "$tmp" ] && [ -d "$tmp" ]; then
+    # shellcheck disable=SC2154 # keep_tmp: set by the sourcing script
     if [ "$keep_tmp" -eq 1 ] || [ $rc -ne 0 ]; then
       log "temp folder kept: $tmp"
     else
@@ -102,4 +105,89 @@ check_alive() {
     kill -0 "${pids[$i]}" 2>/dev/null ||
       die "${names[$i]} (pid ${pids[$i]}) died ${1:-}; logs in $tmp"
   done
+}
+
+# ---------------------------------------------------------------- CPU time
+
+# stat_fields PID: sets the array stat_f to the fields of /proc/PID/stat
+# after the command name, so stat_f[0] is field 3 (state) and field K is
+# stat_f[K-3] whatever the name holds. Uses builtins only: it starts no
+# process, so the figures of the shell's own children stay exact.
+stat_fields() {
+  local line
+  read -r line <"/proc/$1/stat"
+  read -ra stat_f <<<"${line##*) }"
+}
+
+# CPU time (user + system, fields 14 and 15) of PID in clock ticks.
+cpu_ticks() {
+  stat_fields "$1"
+  echo $((stat_f[11] + stat_f[12]))
+}
+
+# Sets children_ticks to the CPU time (fields 16 and 17) of the children
+# this shell ($$) has waited for: around a foreground command with nothing
+# else in between, the difference is that command's CPU time.
+children_ticks_now() {
+  stat_fields "$$"
+  # shellcheck disable=SC2034 # read by the sourcing script
+  children_ticks=$((stat_f[13] + stat_f[14]))
+}
+
+# ---------------------------------------------------------------- data
+
+# prefill NAME PORT COUNT SIZE: SETs key:000000000000 .. key:<COUNT-1>, the
+# names redis-benchmark -r COUNT draws from ("key:" and 12 digits of
+# 0..COUNT-1), each to a value of SIZE bytes, so that its GETs hit real
+# keys. One connection, pipelined, at most 1000 SETs in flight: a proxy
+# that queues more than it can serve within its request timeout answers
+# the rest with errors. A SET answered with an error is sent again (the
+# same value: nothing changes but the count), up to 10 times for a key.
+# Prints "<retried> <first error>" (0 and nothing if none was); fails
+# unless every key was SET.
+prefill() {
+  local name=$1 port=$2 count=$3 size=$4
+  "$python" - "$port" "$count" "$size" <<'PY' || die "$name: prefill of $count keys failed"
+import socket, sys, time
+
+port, count, size = map(int, sys.argv[1:])
+WINDOW, TRIES = 1000, 10
+value = b"x" * size
+conn = socket.create_connection(("127.0.0.1", port))
+conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+pending = b""
+
+def replies(n):
+    """The next n replies; each is one line (+OK or -error)."""
+    global pending
+    while pending.count(b"\r\n") < n:
+        chunk = conn.recv(1 << 20)
+        if not chunk:
+            sys.exit("connection closed")
+        pending += chunk
+    lines = pending.split(b"\r\n", n)
+    pending = lines.pop()
+    return lines
+
+todo, retried, first_error = list(range(count)), 0, b""
+for _ in range(TRIES):
+    failed = []
+    for start in range(0, len(todo), WINDOW):
+        batch = todo[start:start + WINDOW]
+        conn.sendall(b"".join(
+            b"*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$%d\r\n%s\r\n" % (i, size, value)
+            for i in batch))
+        for i, reply in zip(batch, replies(len(batch))):
+            if reply != b"+OK":
+                failed.append(i)
+                first_error = first_error or reply
+    if not failed:
+        print(retried, first_error.decode(errors="replace"))
+        sys.exit(0)
+    retried += len(failed)
+    todo = failed
+    time.sleep(1)
+sys.exit("%d keys still failing after %d tries, e.g. %s" %
+         (len(todo), TRIES, first_error.decode(errors="replace")))
+PY
 }
