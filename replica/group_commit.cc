@@ -59,6 +59,14 @@ cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
   return std::optional<std::string>(it->second);
 }
 
+std::optional<std::string_view> GroupCommit::NewestScanned(
+    std::string_view key, std::string_view stored) const {
+  auto it = overlay_.find(key);
+  if (it == overlay_.end()) return stored;
+  if (it->second.empty()) return std::nullopt;  // deleted
+  return std::string_view(it->second);
+}
+
 cluster::Result<std::optional<std::string>> GroupCommit::Offer(
     std::string_view key, std::string_view encoded, uint64_t token) {
   auto prev = Lookup(key);

@@ -63,6 +63,16 @@ class GroupCommit {
   cluster::Result<std::optional<std::string>> Lookup(
       std::string_view key) const;
 
+  // The newest encoded record for `key` when a scan of the store read
+  // `stored` for it: the pending record if there is one (nullopt for a
+  // pending delete), else `stored`. Spares a scan one store read per key.
+  // Exact because records leave the overlay on the loop thread only after
+  // they reached the store. Requires: `stored` comes from a
+  // RecordStore::Scan still running on the loop thread. Views into `stored`
+  // or the overlay: valid until the next Offer() or Replace().
+  std::optional<std::string_view> NewestScanned(std::string_view key,
+                                                std::string_view stored) const;
+
   // Offers `encoded` (a valid record) for `key`. `done(token)` runs once it
   // is durable, or once the record that supersedes it is (with an error if
   // that record's batch failed).

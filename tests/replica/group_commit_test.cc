@@ -149,6 +149,28 @@ TEST_P(GroupCommitTest, PendingWritesAreVisibleToReads) {
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()), "v");
 }
 
+// A scan of the store reads what is durable; a pending write or delete is
+// newer than that.
+TEST_P(GroupCommitTest, AScanSeesPendingRecordsOverTheStores) {
+  ASSERT_TRUE(gc_->Offer("a", Encoded(5, "durable"), 1).ok());
+  ASSERT_TRUE(gc_->Offer("b", Encoded(5, "durable"), 2).ok());
+  ASSERT_TRUE(gc_->Offer("c", Encoded(5, "durable"), 3).ok());
+  RunUntilDone(3);
+  ASSERT_TRUE(gc_->Offer("a", Encoded(6, "pending"), 4).ok());
+  ASSERT_TRUE(gc_->Remove("b", Encoded(5, "durable")).value());
+  std::map<std::string, std::string> seen;
+  auto scanned = store_->Scan(
+      {"a", "d"}, "", 10, [&](std::string_view key, std::string_view stored) {
+        auto newest = gc_->NewestScanned(key, stored);
+        seen[std::string(key)] = newest ? ValueOf(std::string(*newest)) : "-";
+        return true;
+      });
+  ASSERT_TRUE(scanned.ok());
+  EXPECT_EQ(seen, (std::map<std::string, std::string>{
+                      {"a", "pending"}, {"b", "-"}, {"c", "durable"}}));
+  RunUntilDone(4);
+}
+
 TEST_P(GroupCommitTest, ReturnsThePreviousRecord) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(5, "first"), 1).ok());
   RunUntilDone(1);
