@@ -8,29 +8,22 @@
 namespace leaderless::replica {
 namespace {
 
-// Names one record exactly: its encoded rank; "" for a pending delete.
-std::string RankBytes(std::string_view encoded) {
-  if (encoded.empty()) return {};
-  return cluster::EncodeRank(cluster::RankOf(encoded));
-}
-
-// Whether `encoded` ("" for a pending delete) is the record `rank` names
-// (RankBytes). Hashes the record only when the versions match.
-bool IsRecord(std::string_view encoded, std::string_view rank) {
-  if (encoded.empty() || rank.empty()) return encoded.empty() == rank.empty();
-  if (cluster::EncodedVersion(encoded) !=
-      rank.substr(0, cluster::kEncodedVersionSize)) {
-    return false;
-  }
-  return RankBytes(encoded) == rank;
+// Whether `pending` is the record `written` names (nullopt: a delete).
+bool IsRecord(const std::string& pending, uint64_t pending_digest,
+              const std::optional<HeldRecord>& written) {
+  if (pending.empty() || !written) return pending.empty() == !written;
+  return pending_digest == written->digest &&
+         cluster::RecordHeader(pending) == written->Header();
 }
 
 }  // namespace
 
 GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
+                         std::unique_ptr<RecordIndex> index,
                          cluster::AppendFsync mode, DoneFn done, LostFn lost)
     : loop_(loop),
       store_(store),
+      index_(std::move(index)),
       mode_(mode),
       done_(std::move(done)),
       lost_(std::move(lost)),
@@ -43,72 +36,147 @@ GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
       })) {}
 
 GroupCommit* GroupCommit::Create(net::Loop& loop, RecordStore* store,
+                                 std::unique_ptr<RecordIndex> index,
                                  cluster::AppendFsync mode, DoneFn done,
                                  LostFn lost) {
-  auto* gc =
-      new GroupCommit(loop, store, mode, std::move(done), std::move(lost));
+  auto* gc = new GroupCommit(loop, store, std::move(index), mode,
+                             std::move(done), std::move(lost));
   if (mode == cluster::AppendFsync::kEverySec) gc->everysec_->Start(1000, 1000);
   return gc;
 }
 
 cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
-    std::string_view key) const {
+    std::string_view key) {
   auto it = overlay_.find(key);
-  if (it == overlay_.end()) return store_->Get(key);
-  if (it->second.empty()) return std::optional<std::string>();  // deleted
-  return std::optional<std::string>(it->second);
+  if (it != overlay_.end()) {
+    if (it->second.record.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second.record);
+  }
+  HeldRecord held;
+  switch (index_->Find(key, &held)) {
+    case RecordIndex::Known::kAbsent:
+      return std::optional<std::string>();
+    case RecordIndex::Known::kHeld:
+      if (held.tombstone()) return std::optional<std::string>(held.Header());
+      break;
+    case RecordIndex::Known::kAskStore:
+      break;
+  }
+  return store_->Get(key);
 }
 
 std::optional<std::string_view> GroupCommit::NewestScanned(
     std::string_view key, std::string_view stored) const {
   auto it = overlay_.find(key);
   if (it == overlay_.end()) return stored;
-  if (it->second.empty()) return std::nullopt;  // deleted
-  return std::string_view(it->second);
+  if (it->second.record.empty()) return std::nullopt;  // deleted
+  return std::string_view(it->second.record);
 }
 
-cluster::Result<std::optional<std::string>> GroupCommit::Offer(
+cluster::Result<std::optional<HeldRecord>> GroupCommit::HeldInStore(
+    std::string_view key) {
+  HeldRecord held;
+  switch (index_->Find(key, &held)) {
+    case RecordIndex::Known::kHeld:
+      return std::optional<HeldRecord>(held);
+    case RecordIndex::Known::kAbsent:
+      return std::optional<HeldRecord>();
+    case RecordIndex::Known::kAskStore:
+      break;
+  }
+  ++stats_.store_reads;
+  auto stored = store_->Get(key);
+  if (!stored.ok()) return stored.status();
+  if (!stored.value()) return std::optional<HeldRecord>();
+  // Nothing is pending under `key`: the store's record is the newest, and
+  // the index may keep it.
+  std::optional<HeldRecord> summary = HeldRecord::Of(*stored.value());
+  index_->Put(key, summary);
+  return summary;
+}
+
+cluster::Result<bool> GroupCommit::SupersedesStored(
+    std::string_view key, std::string_view encoded,
+    const cluster::RecordRank& rank, const std::optional<HeldRecord>& held) {
+  if (!held) return true;
+  const cluster::RecordRank held_rank = held->Rank();
+  if (rank != held_rank) return rank > held_rank;
+  // Equal ranks: the same record, unless two digests collide; only the
+  // bytes can tell (cluster::CompareRecords).
+  ++stats_.store_reads;
+  auto stored = store_->Get(key);
+  if (!stored.ok()) return stored.status();
+  return !stored.value() || cluster::Supersedes(encoded, *stored.value());
+}
+
+cluster::Result<GroupCommit::Offered> GroupCommit::Offer(
     std::string_view key, std::string_view encoded, uint64_t token) {
-  auto prev = Lookup(key);
-  if (!prev.ok()) return prev.status();
+  Offered offered;
+  offered.rank = cluster::RankOf(encoded);
+  auto pending = overlay_.find(key);
+  const bool is_pending = pending != overlay_.end();
+  if (is_pending) {
+    const Pending& p = pending->second;
+    if (!p.record.empty()) {
+      offered.before = HeldRecord::Of(p.record, p.digest);
+    }
+    offered.applied =
+        p.record.empty() || cluster::Supersedes(encoded, p.record);
+  } else {
+    auto held = HeldInStore(key);
+    if (!held.ok()) return held.status();
+    offered.before = held.value();
+    auto supersedes =
+        SupersedesStored(key, encoded, offered.rank, offered.before);
+    if (!supersedes.ok()) return supersedes.status();
+    offered.applied = supersedes.value();
+  }
   if (!open_) open_ = std::make_unique<Batch>();
-  if (prev.value() && !cluster::Supersedes(encoded, *prev.value())) {
+  if (!offered.applied) {
     // Already superseded (or held): of two records of one version, the
     // greater stays on every replica. The ack still waits for this batch,
     // so that the record it yields to is durable by then; if that record
     // is pending, its batch may yet fail.
     ++stats_.superseded;
-    if (overlay_.contains(key)) {
-      open_->yielded.push_back(
-          {token, std::string(key), RankBytes(*prev.value())});
+    if (is_pending) {
+      open_->yielded.push_back({token, std::string(key), *offered.before});
     } else {
       open_->tokens.push_back(token);
     }
-  } else {
-    open_->tokens.push_back(token);
-    overlay_.insert_or_assign(std::string(key), std::string(encoded));
-    open_->writes.Put(key, encoded);
-    open_->keys.emplace_back(key, RankBytes(encoded));
+    return offered;
   }
-  return prev;
+  open_->tokens.push_back(token);
+  Stage(key, encoded, HeldRecord::Of(encoded, offered.rank.digest));
+  return offered;
+}
+
+void GroupCommit::Stage(std::string_view key, std::string_view encoded,
+                        const std::optional<HeldRecord>& held) {
+  if (!open_) open_ = std::make_unique<Batch>();
+  overlay_.insert_or_assign(
+      std::string(key), Pending{std::string(encoded), held ? held->digest : 0});
+  if (held) {
+    open_->writes.Put(key, encoded);
+  } else {
+    open_->writes.Delete(key);
+  }
+  open_->written.push_back({std::string(key), held});
 }
 
 cluster::Result<bool> GroupCommit::Replace(std::string_view key,
                                            std::string_view expected,
                                            std::string_view replacement) {
-  auto held = Lookup(key);
-  if (!held.ok()) return held.status();
-  if (!held.value() || *held.value() != expected) {
+  std::optional<HeldRecord> held;
+  if (!replacement.empty()) {
+    held = HeldRecord::Of(replacement);
+    if (!held) return cluster::Status::InvalidArgument("not a record");
+  }
+  auto current = Lookup(key);
+  if (!current.ok()) return current.status();
+  if (!current.value() || *current.value() != expected) {
     return false;  // gone already, or superseded
   }
-  if (!open_) open_ = std::make_unique<Batch>();
-  overlay_.insert_or_assign(std::string(key), std::string(replacement));
-  if (replacement.empty()) {
-    open_->writes.Delete(key);
-  } else {
-    open_->writes.Put(key, replacement);
-  }
-  open_->keys.emplace_back(key, RankBytes(replacement));
+  Stage(key, replacement, held);
   return true;
 }
 
@@ -157,11 +225,21 @@ void GroupCommit::OnWorkDone() {
 void GroupCommit::Finish(Batch& batch) {
   ++stats_.batches;
   stats_.applied += batch.writes.count();
-  for (const auto& [key, rank] : batch.keys) {
-    auto it = overlay_.find(key);
-    if (it != overlay_.end() && IsRecord(it->second, rank)) {
+  for (const Written& w : batch.written) {
+    if (batch.status.ok()) {
+      if (w.record) {
+        index_->Put(w.key, w.record);
+      } else {
+        index_->Erase(w.key);
+      }
+    }
+    auto it = overlay_.find(w.key);
+    if (it != overlay_.end() &&
+        IsRecord(it->second.record, it->second.digest, w.record)) {
       overlay_.erase(it);
-      if (!batch.status.ok() && lost_) lost_(key, rank);
+      if (!batch.status.ok() && lost_) {
+        lost_(w.key, w.record ? cluster::EncodeRank(w.record->Rank()) : "");
+      }
     }
   }
   for (uint64_t token : batch.tokens) done_(token, batch.status);
@@ -170,11 +248,15 @@ void GroupCommit::Finish(Batch& batch) {
 
 void GroupCommit::FailYieldedTo(const Batch& failed) {
   if (!open_) return;
-  std::set<std::pair<std::string_view, std::string_view>> lost;
-  for (const auto& [key, rank] : failed.keys) lost.emplace(key, rank);
+  // By key and digest: a digest that collides fails a write that could have
+  // been acknowledged, never the reverse.
+  std::set<std::pair<std::string_view, uint64_t>> lost;
+  for (const Written& w : failed.written) {
+    if (w.record) lost.emplace(w.key, w.record->digest);
+  }
   std::vector<uint64_t> tokens;
   std::erase_if(open_->yielded, [&](const Yield& y) {
-    if (!lost.contains({y.key, y.rank})) return false;
+    if (!lost.contains({y.key, y.to.digest})) return false;
     tokens.push_back(y.token);
     return true;
   });

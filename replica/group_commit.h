@@ -14,6 +14,8 @@
 #include "protocol/net/iteration_hook.h"
 #include "protocol/net/loop.h"
 #include "protocol/net/timer.h"
+#include "replica/held_record.h"
+#include "replica/record_index.h"
 #include "replica/record_store.h"
 #include "replica/string_hash.h"
 
@@ -31,7 +33,10 @@ namespace leaderless::replica {
 // version, or at an equal version the greater record, so that replicas
 // holding two records of one version converge on the same one). Records
 // accepted but not yet durable stay in an overlay that reads consult, so a read
-// that follows a write on the same connection sees it.
+// that follows a write on the same connection sees it. What the store holds
+// is summarized in a RecordIndex, kept in step as batches land: the version
+// check of a write reads the overlay and the index, and LevelDB only when
+// the index cannot tell.
 //
 // Heap-allocated (owns loop handles); Close() it once the loop should end.
 class GroupCommit {
@@ -51,17 +56,21 @@ class GroupCommit {
     uint64_t applied = 0;     // records written (newer than held)
     uint64_t superseded = 0;  // records not above the held one, not written
     uint64_t syncs = 0;       // fsyncs
+    // Writes whose version check read the store: the index could not tell.
+    uint64_t store_reads = 0;
   };
 
+  // `index` summarizes what `store` holds (RecordIndex::Load).
   static GroupCommit* Create(net::Loop& loop, RecordStore* store,
+                             std::unique_ptr<RecordIndex> index,
                              cluster::AppendFsync mode, DoneFn done,
                              LostFn lost = nullptr);
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
-  // The newest encoded record for `key`: pending ones first, then the store.
-  cluster::Result<std::optional<std::string>> Lookup(
-      std::string_view key) const;
+  // The newest encoded record for `key`: pending ones first, then the store
+  // (not read for a key the index knows is absent or a tombstone).
+  cluster::Result<std::optional<std::string>> Lookup(std::string_view key);
 
   // The newest encoded record for `key` when a scan of the store read
   // `stored` for it: the pending record if there is one (nullopt for a
@@ -73,18 +82,26 @@ class GroupCommit {
   std::optional<std::string_view> NewestScanned(std::string_view key,
                                                 std::string_view stored) const;
 
+  struct Offered {
+    // The record held before, or nullopt if none (a record the store holds
+    // but cannot parse counts as none).
+    std::optional<HeldRecord> before;
+    // Whether the offered record superseded it and is now the newest.
+    bool applied = false;
+    cluster::RecordRank rank;  // the offered record's
+  };
   // Offers `encoded` (a valid record) for `key`. `done(token)` runs once it
   // is durable, or once the record that supersedes it is (with an error if
   // that record's batch failed).
-  // Returns the record held before, or nullopt if none, or an error reading
-  // it (then `done` never runs).
-  cluster::Result<std::optional<std::string>> Offer(std::string_view key,
-                                                    std::string_view encoded,
-                                                    uint64_t token);
+  // Returns what it found and did, or an error reading the record held
+  // (then `done` never runs).
+  cluster::Result<Offered> Offer(std::string_view key, std::string_view encoded,
+                                 uint64_t token);
 
-  // Replaces the record under `key` by `replacement` ("" deletes it) if it
-  // still is `expected` (one that arrived since stays). Not acknowledged: it is
-  // durable with the batch it joins. Returns whether it replaced.
+  // Replaces the record under `key` by `replacement` (a valid record, or ""
+  // to delete it) if it still is `expected` (one that arrived since stays).
+  // Not acknowledged: it is durable with the batch it joins. Returns whether
+  // it replaced.
   cluster::Result<bool> Replace(std::string_view key, std::string_view expected,
                                 std::string_view replacement);
   cluster::Result<bool> Remove(std::string_view key,
@@ -94,28 +111,52 @@ class GroupCommit {
 
   const Stats& stats() const { return stats_; }
   const RecordStore* store() const { return store_; }
+  const RecordIndex& index() const { return *index_; }
 
   // Stops the timers; a batch on the worker still completes.
   void Close();
 
  private:
-  GroupCommit(net::Loop& loop, RecordStore* store, cluster::AppendFsync mode,
+  GroupCommit(net::Loop& loop, RecordStore* store,
+              std::unique_ptr<RecordIndex> index, cluster::AppendFsync mode,
               DoneFn done, LostFn lost);
   // A write that found a newer record pending under its key: acknowledged
   // with its batch, unless the batch holding that record fails.
   struct Yield {
     uint64_t token;
     std::string key;
-    std::string rank;  // of the pending record it yielded to (EncodeRank)
+    HeldRecord to;  // the pending record it yielded to
+  };
+  // One write of a batch, in the batch's order.
+  struct Written {
+    std::string key;
+    std::optional<HeldRecord> record;  // nullopt: a delete
   };
   struct Batch {
     RecordStore::Batch writes;
-    std::vector<std::pair<std::string, std::string>> keys;  // key, rank
+    std::vector<Written> written;
     std::vector<uint64_t> tokens;
     std::vector<Yield> yielded;
     cluster::Status status;
   };
+  // A record accepted, not yet durable; "" for a pending delete.
+  struct Pending {
+    std::string record;
+    uint64_t digest = 0;  // cluster::RankOf(record).digest
+  };
 
+  // What the store holds under `key` (which has nothing pending), from the
+  // index, or from the store when the index cannot tell.
+  cluster::Result<std::optional<HeldRecord>> HeldInStore(std::string_view key);
+  // Whether `encoded`, of rank `rank`, supersedes `held`, what the store
+  // holds under `key`.
+  cluster::Result<bool> SupersedesStored(std::string_view key,
+                                         std::string_view encoded,
+                                         const cluster::RecordRank& rank,
+                                         const std::optional<HeldRecord>& held);
+  // Puts `encoded` (nullopt: a delete) in the overlay and the open batch.
+  void Stage(std::string_view key, std::string_view encoded,
+             const std::optional<HeldRecord>& held);
   void FlushOpen();
   void StartWorker();
   void Finish(Batch& batch);
@@ -127,6 +168,7 @@ class GroupCommit {
 
   net::Loop& loop_;
   RecordStore* store_;
+  std::unique_ptr<RecordIndex> index_;  // what store_ holds, as batches land
   cluster::AppendFsync mode_;
   DoneFn done_;
   LostFn lost_;
@@ -136,9 +178,8 @@ class GroupCommit {
   bool closing_ = false;
   bool dirty_since_sync_ = false;
 
-  // Accepted, not yet durable: key -> encoded record (newest), or "" for a
-  // pending delete.
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>
+  // Accepted, not yet durable: key -> the newest record.
+  std::unordered_map<std::string, Pending, StringHash, std::equal_to<>>
       overlay_;
   std::unique_ptr<Batch> open_;     // gathering this iteration's writes
   std::unique_ptr<Batch> running_;  // on the worker thread (always mode)

@@ -62,12 +62,22 @@ cluster::Status ReplicaServer::Start() {
   if (flushed.value()) flush_.Raise(*flushed.value());
   cluster::Status rebuilt = trees_.Rebuild(*store_);
   if (!rebuilt.ok()) return rebuilt;
+  auto index = RecordIndex::Load(
+      *store_, static_cast<size_t>(config_.record_index_max_memory));
+  if (!index.ok()) return index.status();
+  if (!index.value()->complete()) {
+    net::Log(
+        "record-index-max-memory %lld holds %zu keys, fewer than the "
+        "store: writes to the others read LevelDB",
+        static_cast<long long>(config_.record_index_max_memory),
+        index.value()->keys());
+  }
   auto server = net::Server::Create(loop_, self_->host, self_->port, this,
                                     SessionLimits());
   if (!server.ok()) return server.status();
   server_ = server.value();
   group_commit_ = GroupCommit::Create(
-      loop_, store_, config_.appendfsync,
+      loop_, store_, std::move(index.value()), config_.appendfsync,
       [this](uint64_t token, const cluster::Status& s) {
         OnWriteDone(token, s);
       },
@@ -240,7 +250,7 @@ void ReplicaServer::Flush(net::Session& s,
   if (!put.ok()) ReplyError(s, put.status());
 }
 
-cluster::Result<std::optional<std::string>> ReplicaServer::Put(
+cluster::Result<GroupCommit::Offered> ReplicaServer::Put(
     net::Session* s, const std::string& storage_key, std::string_view record) {
   auto view = cluster::ParseRecord(record);
   if (!view.ok()) return cluster::Status::InvalidArgument("malformed record");
@@ -249,30 +259,31 @@ cluster::Result<std::optional<std::string>> ReplicaServer::Put(
   // Token 0 is nobody's: a write without a client (anti-entropy) is not
   // acknowledged.
   uint64_t token = s ? next_token_++ : 0;
-  auto prev = group_commit_->Offer(storage_key, record, token);
-  if (!prev.ok() || s == nullptr) return prev;
+  auto offered = group_commit_->Offer(storage_key, record, token);
+  if (!offered.ok() || s == nullptr) return offered;
   PendingWrite& pending = pending_writes_[token];
   pending.slot = s->Defer();
   // The previous record as a read would see it: one a flush covers counts
   // as deleted (DEL of a flushed key deleted nothing).
   resp::ReplyWriter w(&pending.reply);
-  if (const std::string* seen = AfterFlush(prev.value(), flush_)) {
-    w.Bulk(cluster::RecordHeader(*seen));
+  if (auto seen = HeaderAfterFlush(offered->before, flush_)) {
+    w.Bulk(*seen);
   } else {
     w.Null();
   }
-  return prev;
+  return offered;
 }
 
 cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
                                        std::string_view record) {
   if (DropFlushed(s, record)) return cluster::Status::OK();
-  auto prev = Put(s, DataKey(key), record);
-  if (!prev.ok()) return prev.status();
-  // Put validated the record; the trees follow the record held.
-  if (!prev.value() || cluster::Supersedes(record, *prev.value())) {
-    trees_.Update(key, prev.value() ? PeerTrees::RankOf(*prev.value()) : "",
-                  PeerTrees::RankOf(record));
+  auto offered = Put(s, DataKey(key), record);
+  if (!offered.ok()) return offered.status();
+  // The trees follow the record held.
+  if (offered->applied) {
+    const auto& before = offered->before;
+    trees_.Update(key, before ? cluster::EncodeRank(before->Rank()) : "",
+                  cluster::EncodeRank(offered->rank));
   }
   return cluster::Status::OK();
 }
@@ -327,22 +338,15 @@ cluster::Status ReplicaServer::PutHint(net::Session& s, const std::string& home,
   const int64_t bytes = HintBytes(storage_key, record);
   cluster::Status admitted = hints_.Admit(home, bytes, net::WallMs());
   if (!admitted.ok()) return admitted;
-  // The whole record held before, for its size (Put() returns its header).
+  // The whole record held before, for its size (Put() tells its header).
   auto before = group_commit_->Lookup(storage_key);
   if (!before.ok()) return before.status();
   auto put = Put(&s, storage_key, record);
   if (!put.ok()) return put.status();
-  // Put() validated the record; it replaced `before` only if newer.
-  const cluster::Version version = cluster::ParseRecord(record)->version;
+  if (!put->applied) return cluster::Status::OK();  // nothing changed
   std::optional<int64_t> replaced;
-  if (before.value()) {
-    std::string_view held = *before.value();
-    if (!(cluster::ParseRecord(held)->version < version)) {
-      return cluster::Status::OK();  // superseded: nothing changed
-    }
-    replaced = HintBytes(storage_key, held);
-  }
-  hints_.Stored(home, bytes, replaced, version.wall_ms);
+  if (before.value()) replaced = HintBytes(storage_key, *before.value());
+  hints_.Stored(home, bytes, replaced, put->rank.version.wall_ms);
   return cluster::Status::OK();
 }
 

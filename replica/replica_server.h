@@ -95,9 +95,10 @@ class ReplicaServer : public net::RequestHandler {
                    Refusals& kind);
 
   // Offers `record` under `storage_key`; with a session, answers it once
-  // durable. Returns the header of the record held before (nullopt: none).
-  cluster::Result<std::optional<std::string>> Put(
-      net::Session* s, const std::string& storage_key, std::string_view record);
+  // durable with the header of the record held before (or null).
+  cluster::Result<GroupCommit::Offered> Put(net::Session* s,
+                                            const std::string& storage_key,
+                                            std::string_view record);
   // Put() for our own data, keeping the Merkle trees in step.
   cluster::Status PutData(net::Session* s, std::string_view key,
                           std::string_view record);

@@ -81,17 +81,34 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     loop_ = net::Loop::Create().value();
+    Open(0);
+  }
+
+  // Opens the store and a GroupCommit over it, with an index of at most
+  // `index_bytes` (0: no bound) loaded from the store.
+  void Open(size_t index_bytes) {
     auto store = RecordStore::Open(dir_, &env_);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store.value());
+    auto index = RecordIndex::Load(*store_, index_bytes);
+    ASSERT_TRUE(index.ok()) << index.status().message();
     gc_ = GroupCommit::Create(
-        *loop_, store_.get(), GetParam(),
+        *loop_, store_.get(), std::move(index.value()), GetParam(),
         [this](uint64_t token, const cluster::Status& s) {
           (s.ok() ? done_ : failed_).push_back(token);
         },
         [this](std::string_view key, std::string_view v) {
           lost_.emplace_back(key, v);
         });
+  }
+
+  // Closes the GroupCommit and the store, as a replica that stops, and
+  // opens them again.
+  void Restart(size_t index_bytes) {
+    gc_->Close();
+    uv_run(loop_->uv(), UV_RUN_DEFAULT);
+    store_.reset();
+    Open(index_bytes);
   }
 
   void TearDown() override {
@@ -132,7 +149,8 @@ TEST_P(GroupCommitTest, KeepsOnlyTheNewestVersion) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(20, "new"), 1).ok());
   auto prev = gc_->Offer("k", Encoded(10, "old"), 2);  // arrives late
   ASSERT_TRUE(prev.ok());
-  ASSERT_TRUE(prev.value().has_value());  // it saw "new" as held
+  EXPECT_EQ(prev->before, HeldRecord::Of(Encoded(20, "new")));
+  EXPECT_FALSE(prev->applied);
   RunUntilDone(2);
   EXPECT_EQ(ValueOf(store_->Get("k").value()), "new");
   EXPECT_EQ(gc_->stats().superseded, 1u);
@@ -176,11 +194,12 @@ TEST_P(GroupCommitTest, ReturnsThePreviousRecord) {
   RunUntilDone(1);
   auto prev = gc_->Offer("k", Encoded(6, "second"), 2);
   ASSERT_TRUE(prev.ok());
-  ASSERT_TRUE(prev.value().has_value());
-  EXPECT_EQ(*prev.value(), Encoded(5, "first"));
+  EXPECT_EQ(prev->before, HeldRecord::Of(Encoded(5, "first")));
+  EXPECT_TRUE(prev->applied);
   auto none = gc_->Offer("other", Encoded(6, "x"), 3);
   ASSERT_TRUE(none.ok());
-  EXPECT_FALSE(none.value().has_value());
+  EXPECT_FALSE(none->before.has_value());
+  EXPECT_TRUE(none->applied);
   RunUntilDone(3);
 }
 
@@ -260,20 +279,97 @@ TEST_P(GroupCommitTest, OneFailedBatchFailsNoLaterOne) {
   EXPECT_EQ(done_.size(), 19u);
   EXPECT_FALSE(store_->Get("k1").value().has_value());
   EXPECT_EQ(ValueOf(store_->Get("k20").value()), "v");
+  // The index never took the lost record: k1 holds nothing.
+  auto again = gc_->Offer("k1", Encoded(0, "older"), 21);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->before.has_value());
+  EXPECT_TRUE(again->applied);
+  RunUntilDone(21);
 }
 
 TEST_P(GroupCommitTest, SurvivesReopen) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(7, "durable"), 1).ok());
   RunUntilDone(1);
-  gc_->Close();
-  uv_run(loop_->uv(), UV_RUN_DEFAULT);
-  store_.reset();
-  auto reopened = RecordStore::Open(dir_, &env_);
-  ASSERT_TRUE(reopened.ok());
-  EXPECT_EQ(ValueOf(reopened.value()->Get("k").value()), "durable");
-  store_ = std::move(reopened.value());
-  gc_ = GroupCommit::Create(*loop_, store_.get(), GetParam(),
-                            [](uint64_t, const cluster::Status&) {});
+  Restart(0);
+  EXPECT_EQ(ValueOf(store_->Get("k").value()), "durable");
+  EXPECT_EQ(ValueOf(gc_->Lookup("k").value()), "durable");
+}
+
+// The version check of a write reads the index, not the store; a restart
+// rebuilds the index from the store.
+TEST_P(GroupCommitTest, VersionChecksReadTheIndexAlsoAfterARestart) {
+  ASSERT_TRUE(gc_->Offer("k", Encoded(7, "first"), 1).ok());
+  RunUntilDone(1);
+  auto older = gc_->Offer("k", Encoded(6, "older"), 2);
+  ASSERT_TRUE(older.ok());
+  EXPECT_FALSE(older->applied);
+  EXPECT_EQ(older->before, HeldRecord::Of(Encoded(7, "first")));
+  RunUntilDone(2);
+  Restart(0);
+  EXPECT_EQ(gc_->index().keys(), 1u);
+  auto after = gc_->Offer("k", Encoded(6, "older"), 3);
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->applied);
+  EXPECT_EQ(after->before, HeldRecord::Of(Encoded(7, "first")));
+  auto fresh = gc_->Offer("fresh", Encoded(1, "v"), 4);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->before.has_value());
+  RunUntilDone(4);
+  EXPECT_EQ(gc_->stats().store_reads, 0u);
+}
+
+// A tombstone is held like any record (a read answers it without the
+// store); once purged, the key holds nothing, and an older write lands.
+TEST_P(GroupCommitTest, TheIndexFollowsTombstonesAndPurges) {
+  cluster::Record deleted;
+  deleted.version = {9, 0, 1};
+  deleted.tombstone = true;
+  const std::string tombstone = cluster::EncodeRecord(deleted);
+  ASSERT_TRUE(gc_->Offer("k", Encoded(5, "v"), 1).ok());
+  ASSERT_TRUE(gc_->Offer("k", tombstone, 2).ok());
+  RunUntilDone(2);
+  EXPECT_EQ(*gc_->Lookup("k").value(), tombstone);
+  auto late = gc_->Offer("k", Encoded(8, "late"), 3);
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->applied);
+  RunUntilDone(3);
+  // Purged, as the sweeper does past gc-grace; a write acknowledged after
+  // it is in the same batch or a later one.
+  ASSERT_TRUE(gc_->Remove("k", tombstone).value());
+  ASSERT_TRUE(gc_->Offer("other", Encoded(1, "v"), 4).ok());
+  RunUntilDone(4);
+  EXPECT_EQ(gc_->index().keys(), 1u);  // "other"
+  EXPECT_FALSE(gc_->Lookup("k").value().has_value());
+  auto old = gc_->Offer("k", Encoded(4, "old"), 5);
+  ASSERT_TRUE(old.ok());
+  EXPECT_TRUE(old->applied);
+  EXPECT_FALSE(old->before.has_value());
+  RunUntilDone(5);
+  Restart(0);
+  EXPECT_EQ(ValueOf(gc_->Lookup("k").value()), "old");
+  EXPECT_EQ(gc_->stats().store_reads, 0u);
+}
+
+// An index too small for the keys falls back to the store, and decides the
+// same.
+TEST_P(GroupCommitTest, ABoundedIndexDecidesAsTheStore) {
+  constexpr uint64_t kKeys = 2000;
+  Restart(96 * 1024);
+  for (uint64_t i = 1; i <= kKeys; ++i) {
+    ASSERT_TRUE(gc_->Offer("k" + std::to_string(i), Encoded(10, "v"), i).ok());
+  }
+  RunUntilDone(kKeys);
+  EXPECT_FALSE(gc_->index().complete());
+  for (uint64_t i = 1; i <= kKeys; ++i) {
+    auto older =
+        gc_->Offer("k" + std::to_string(i), Encoded(9, "old"), kKeys + i);
+    ASSERT_TRUE(older.ok());
+    EXPECT_FALSE(older->applied) << i;
+    EXPECT_EQ(older->before, HeldRecord::Of(Encoded(10, "v"))) << i;
+  }
+  RunUntilDone(2 * kKeys);
+  EXPECT_EQ(gc_->stats().superseded, kKeys);
+  EXPECT_GT(gc_->stats().store_reads, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllModes, GroupCommitTest,
