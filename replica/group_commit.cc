@@ -131,7 +131,7 @@ cluster::Result<GroupCommit::Offered> GroupCommit::Offer(
     if (!supersedes.ok()) return supersedes.status();
     offered.applied = supersedes.value();
   }
-  if (!open_) open_ = std::make_unique<Batch>();
+  Batch& open = Open();
   if (!offered.applied) {
     // Already superseded (or held): of two records of one version, the
     // greater stays on every replica. The ack still waits for this batch,
@@ -139,28 +139,41 @@ cluster::Result<GroupCommit::Offered> GroupCommit::Offer(
     // is pending, its batch may yet fail.
     ++stats_.superseded;
     if (is_pending) {
-      open_->yielded.push_back({token, std::string(key), *offered.before});
+      open.yielded.push_back({token, std::string(key), *offered.before});
     } else {
-      open_->tokens.push_back(token);
+      open.tokens.push_back(token);
     }
     return offered;
   }
-  open_->tokens.push_back(token);
+  open.tokens.push_back(token);
   Stage(key, encoded, HeldRecord::Of(encoded, offered.rank.digest));
   return offered;
 }
 
 void GroupCommit::Stage(std::string_view key, std::string_view encoded,
                         const std::optional<HeldRecord>& held) {
-  if (!open_) open_ = std::make_unique<Batch>();
+  Batch& open = Open();
   overlay_.insert_or_assign(
       std::string(key), Pending{std::string(encoded), held ? held->digest : 0});
   if (held) {
-    open_->writes.Put(key, encoded);
+    open.writes.Put(key, encoded);
   } else {
-    open_->writes.Delete(key);
+    open.writes.Delete(key);
   }
-  open_->written.push_back({std::string(key), held});
+  open.written.push_back({std::string(key), held});
+}
+
+GroupCommit::Batch& GroupCommit::Open() {
+  if (!open_) open_ = spare_ ? std::move(spare_) : std::make_unique<Batch>();
+  return *open_;
+}
+
+void GroupCommit::Batch::Clear() {
+  writes.Clear();
+  written.clear();
+  tokens.clear();
+  yielded.clear();
+  status = cluster::Status::OK();
 }
 
 cluster::Result<bool> GroupCommit::Replace(std::string_view key,
@@ -191,15 +204,14 @@ void GroupCommit::FlushOpen() {
       batch->status = store_->Write(batch->writes, /*sync=*/false);
       dirty_since_sync_ = true;
     }
-    Finish(*batch);
+    Finish(std::move(batch));
     return;
   }
   if (running_) return;  // OnWorkDone flushes again
   if (open_->writes.empty()) {
     // Only superseded writes, and nothing on the worker: what superseded
     // them is durable already.
-    std::unique_ptr<Batch> batch = std::move(open_);
-    Finish(*batch);
+    Finish(std::move(open_));
     return;
   }
   running_ = std::move(open_);
@@ -217,12 +229,13 @@ void GroupCommit::OnWorkDone() {
   std::unique_ptr<Batch> batch = std::move(running_);
   ++stats_.syncs;
   if (!batch->status.ok()) FailYieldedTo(*batch);
-  Finish(*batch);
+  Finish(std::move(batch));
   FlushOpen();  // also while closing: accepted writes still land
   if (closing_ && !running_ && open_handles_ == 0) delete this;
 }
 
-void GroupCommit::Finish(Batch& batch) {
+void GroupCommit::Finish(std::unique_ptr<Batch> finished) {
+  const Batch& batch = *finished;
   ++stats_.batches;
   stats_.applied += batch.writes.count();
   for (const Written& w : batch.written) {
@@ -238,12 +251,18 @@ void GroupCommit::Finish(Batch& batch) {
         IsRecord(it->second.record, it->second.digest, w.record)) {
       overlay_.erase(it);
       if (!batch.status.ok() && lost_) {
-        lost_(w.key, w.record ? cluster::EncodeRank(w.record->Rank()) : "");
+        lost_(w.key, w.record ? std::optional(w.record->Rank()) : std::nullopt);
       }
     }
   }
   for (uint64_t token : batch.tokens) done_(token, batch.status);
   for (const Yield& y : batch.yielded) done_(y.token, batch.status);
+  // One burst's batch would keep its size for good.
+  constexpr size_t kKeptBatchBytes = 4 << 20;
+  if (batch.writes.bytes() <= kKeptBatchBytes) {
+    finished->Clear();
+    spare_ = std::move(finished);
+  }
 }
 
 void GroupCommit::FailYieldedTo(const Batch& failed) {

@@ -46,10 +46,10 @@ class GroupCommit {
   using DoneFn = std::function<void(uint64_t token, const cluster::Status&)>;
   // Called when a batch failed, for each record of it that was the newest
   // pending one under its key: lookups of `storage_key` no longer see the
-  // record of `rank` (cluster::EncodeRank; "" for a delete) but what the
-  // store holds.
+  // record of `rank` (nullopt for a delete) but what the store holds.
   using LostFn =
-      std::function<void(std::string_view storage_key, std::string_view rank)>;
+      std::function<void(std::string_view storage_key,
+                         const std::optional<cluster::RecordRank>& rank)>;
 
   struct Stats {
     uint64_t batches = 0;     // store writes
@@ -138,6 +138,8 @@ class GroupCommit {
     std::vector<uint64_t> tokens;
     std::vector<Yield> yielded;
     cluster::Status status;
+
+    void Clear();
   };
   // A record accepted, not yet durable; "" for a pending delete.
   struct Pending {
@@ -157,9 +159,11 @@ class GroupCommit {
   // Puts `encoded` (nullopt: a delete) in the overlay and the open batch.
   void Stage(std::string_view key, std::string_view encoded,
              const std::optional<HeldRecord>& held);
+  // The batch gathering this iteration's writes.
+  Batch& Open();
   void FlushOpen();
-  void StartWorker();
-  void Finish(Batch& batch);
+  // Completes the writes of `batch`, and keeps it for a later Open().
+  void Finish(std::unique_ptr<Batch> batch);
   // `failed` did not reach the store: the writes of the open batch that
   // yielded to one of its records fail now.
   void FailYieldedTo(const Batch& failed);
@@ -183,6 +187,10 @@ class GroupCommit {
       overlay_;
   std::unique_ptr<Batch> open_;     // gathering this iteration's writes
   std::unique_ptr<Batch> running_;  // on the worker thread (always mode)
+  // A finished batch, emptied: reusing its buffers spares each batch
+  // allocations, and the large free of its encoding, which makes malloc
+  // sort its small free chunks again.
+  std::unique_ptr<Batch> spare_;
   Stats stats_;
 };
 

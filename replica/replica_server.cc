@@ -81,8 +81,8 @@ cluster::Status ReplicaServer::Start() {
       [this](uint64_t token, const cluster::Status& s) {
         OnWriteDone(token, s);
       },
-      [this](std::string_view key, std::string_view v) {
-        OnWriteLost(key, v);
+      [this](std::string_view key, const PeerTrees::Rank& rank) {
+        OnWriteLost(key, rank);
       });
   auto handoff = HintedHandoff::Create(config_, loop_, store_, group_commit_,
                                        &flush_, &hints_);
@@ -258,19 +258,18 @@ cluster::Result<GroupCommit::Offered> ReplicaServer::Put(
   if (!in_time.ok()) return in_time;
   // Token 0 is nobody's: a write without a client (anti-entropy) is not
   // acknowledged.
-  uint64_t token = s ? next_token_++ : 0;
+  const uint64_t token = s ? pending_writes_.next_token() : 0;
   auto offered = group_commit_->Offer(storage_key, record, token);
   if (!offered.ok() || s == nullptr) return offered;
-  PendingWrite& pending = pending_writes_[token];
+  PendingWrite pending;
   pending.slot = s->Defer();
   // The previous record as a read would see it: one a flush covers counts
   // as deleted (DEL of a flushed key deleted nothing).
-  resp::ReplyWriter w(&pending.reply);
   if (auto seen = HeaderAfterFlush(offered->before, flush_)) {
-    w.Bulk(*seen);
-  } else {
-    w.Null();
+    pending.found = true;
+    seen->copy(pending.header.data(), pending.header.size());
   }
+  pending_writes_.Add(pending);
   return offered;
 }
 
@@ -282,8 +281,8 @@ cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
   // The trees follow the record held.
   if (offered->applied) {
     const auto& before = offered->before;
-    trees_.Update(key, before ? cluster::EncodeRank(before->Rank()) : "",
-                  cluster::EncodeRank(offered->rank));
+    trees_.Update(key, before ? std::optional(before->Rank()) : std::nullopt,
+                  offered->rank);
   }
   return cluster::Status::OK();
 }
@@ -351,19 +350,22 @@ cluster::Status ReplicaServer::PutHint(net::Session& s, const std::string& home,
 }
 
 void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
-  auto it = pending_writes_.find(token);
-  if (it == pending_writes_.end()) return;
-  PendingWrite pending = std::move(it->second);
-  pending_writes_.erase(it);
+  std::optional<PendingWrite> pending = pending_writes_.Take(token);
+  if (!pending || !server_) return;
+  std::string reply;
+  resp::ReplyWriter w(&reply);
   if (!status.ok()) {
-    pending.reply.clear();
-    resp::ReplyWriter(&pending.reply).Error(ErrorText(status));
+    w.Error(ErrorText(status));
+  } else if (pending->found) {
+    w.Bulk({pending->header.data(), pending->header.size()});
+  } else {
+    w.Null();
   }
-  if (server_) server_->Complete(pending.slot, std::move(pending.reply));
+  server_->Complete(pending->slot, std::move(reply));
 }
 
 void ReplicaServer::OnWriteLost(std::string_view storage_key,
-                                std::string_view rank) {
+                                const PeerTrees::Rank& rank) {
   auto data = ParseDataKey(storage_key);
   if (!data) return;  // hints and the flush mark are not in the trees
   // Stop() lets a batch on the worker finish after the server let go.
@@ -376,9 +378,9 @@ void ReplicaServer::OnWriteLost(std::string_view storage_key,
              held.status().message().c_str());
     return;
   }
-  std::string now;
+  PeerTrees::Rank now;
   if (held.value() && cluster::ParseRecord(*held.value()).ok()) {
-    now = PeerTrees::RankOf(*held.value());
+    now = cluster::RankOf(*held.value());
   }
   trees_.Update(data->key, rank, now);
 }

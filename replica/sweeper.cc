@@ -75,7 +75,7 @@ void Sweeper::Visit(std::string_view storage_key, std::string_view held,
                            static_cast<uint64_t>(config_.gc_grace_ms))) {
     auto removed = group_commit_->Remove(storage_key, encoded);
     if (removed.ok() && removed.value()) {
-      trees_->Update(key->key, PeerTrees::RankOf(encoded), "");
+      trees_->Update(key->key, cluster::RankOf(encoded), std::nullopt);
       ++purged_;
     }
   } else if (record->tombstone) {
@@ -91,8 +91,8 @@ void Sweeper::Visit(std::string_view storage_key, std::string_view held,
     std::string replacement = cluster::EncodeRecord(tombstone);
     auto replaced = group_commit_->Replace(storage_key, encoded, replacement);
     if (replaced.ok() && replaced.value()) {
-      trees_->Update(key->key, PeerTrees::RankOf(encoded),
-                     PeerTrees::RankOf(replacement));
+      trees_->Update(key->key, cluster::RankOf(encoded),
+                     cluster::RankOf(replacement));
     }
   } else {
     ++current_.live;

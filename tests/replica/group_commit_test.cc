@@ -97,8 +97,9 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
         [this](uint64_t token, const cluster::Status& s) {
           (s.ok() ? done_ : failed_).push_back(token);
         },
-        [this](std::string_view key, std::string_view v) {
-          lost_.emplace_back(key, v);
+        [this](std::string_view key,
+               const std::optional<cluster::RecordRank>& rank) {
+          lost_.emplace_back(key, rank);
         });
   }
 
@@ -142,7 +143,8 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
   std::vector<uint64_t> done_;    // tokens acknowledged
   std::vector<uint64_t> failed_;  // tokens that completed with an error
   std::vector<uint64_t> expected_failures_;
-  std::vector<std::pair<std::string, std::string>> lost_;  // key, rank
+  std::vector<std::pair<std::string, std::optional<cluster::RecordRank>>>
+      lost_;  // key, rank
 };
 
 TEST_P(GroupCommitTest, KeepsOnlyTheNewestVersion) {
@@ -260,8 +262,7 @@ TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
   // Only the failed batch's own record was lost, and said so.
   ASSERT_EQ(lost_.size(), 1u);
   EXPECT_EQ(lost_[0].first, "k");
-  EXPECT_EQ(lost_[0].second,
-            cluster::EncodeRank(cluster::RankOf(Encoded(20, "new"))));
+  EXPECT_EQ(lost_[0].second, cluster::RankOf(Encoded(20, "new")));
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()),
             ValueOf(store_->Get("k").value()));
 }
