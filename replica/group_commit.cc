@@ -47,18 +47,20 @@ GroupCommit* GroupCommit::Create(net::Loop& loop, RecordStore* store,
 
 cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
     std::string_view key) {
-  auto it = overlay_.find(key);
-  if (it != overlay_.end()) {
-    if (it->second.record.empty()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second.record);
+  // Without writes the overlay is empty: spare reads its hashing.
+  if (!overlay_.empty()) {
+    auto it = overlay_.find(key);
+    if (it != overlay_.end()) {
+      if (it->second.record.empty()) return std::optional<std::string>();
+      return std::optional<std::string>(it->second.record);
+    }
   }
   HeldRecord held;
-  switch (index_->Find(key, &held)) {
+  switch (index_->Peek(key, &held)) {
     case RecordIndex::Known::kAbsent:
       return std::optional<std::string>();
-    case RecordIndex::Known::kHeld:
-      if (held.tombstone()) return std::optional<std::string>(held.Header());
-      break;
+    case RecordIndex::Known::kHeld:  // a tombstone
+      return std::optional<std::string>(held.Header());
     case RecordIndex::Known::kAskStore:
       break;
   }

@@ -1,6 +1,9 @@
 // An entry is one allocation: the fixed part below, then the key's bytes.
 // Slots hold the key's hash beside the entry's address, so that a probe
-// passes over other keys without touching their entries.
+// passes over other keys without touching their entries. Hashes keep bit 0
+// clear; in a slot, bit 0 set says that a read of the key needs the store
+// (its record has a value, or is not one the index can summarize), so that
+// a read of a value touches no entry.
 
 #include "replica/record_index.h"
 
@@ -13,9 +16,14 @@
 namespace leaderless::replica {
 namespace {
 
+constexpr uint64_t kReadsStore = 1;
+
 uint64_t HashOf(std::string_view key) {
-  return std::hash<std::string_view>()(key);
+  return std::hash<std::string_view>()(key) & ~kReadsStore;
 }
+
+// Where a key of `hash` starts its probe in a table of mask + 1 slots.
+size_t Home(uint64_t hash, size_t mask) { return (hash >> 1) & mask; }
 
 }  // namespace
 
@@ -35,6 +43,10 @@ struct RecordIndex::Entry {
       digest = held->digest;
       header = held->header;
     }
+  }
+  // Whether a read must go to the store for the value.
+  bool ReadsStore() const {
+    return !readable || !HeldRecord{header, digest}.tombstone();
   }
   static Entry* New(std::string_view key) {
     void* memory = ::operator new(sizeof(Entry) + key.size());
@@ -77,13 +89,17 @@ size_t RecordIndex::EntryBytes(size_t key_size) {
   return (sizeof(Entry) + key_size + 8 + 15) / 16 * 16;
 }
 
+uint64_t RecordIndex::HashIn(const Slot& slot) {
+  return slot.hash & ~kReadsStore;
+}
+
 size_t RecordIndex::Probe(const Shard& shard, std::string_view key,
                           uint64_t hash) {
   const size_t mask = shard.slots.size() - 1;
-  size_t at = hash & mask;
-  while (
-      shard.slots[at].entry != nullptr &&
-      (shard.slots[at].hash != hash || shard.slots[at].entry->key() != key)) {
+  size_t at = Home(hash, mask);
+  while (shard.slots[at].entry != nullptr &&
+         (HashIn(shard.slots[at]) != hash ||
+          shard.slots[at].entry->key() != key)) {
     at = (at + 1) & mask;
   }
   return at;
@@ -103,6 +119,28 @@ RecordIndex::Known RecordIndex::Find(std::string_view key, HeldRecord* held) {
   return Known::kHeld;
 }
 
+RecordIndex::Known RecordIndex::Peek(std::string_view key,
+                                     HeldRecord* held) const {
+  const Known unknown = complete_ ? Known::kAbsent : Known::kAskStore;
+  const uint64_t hash = HashOf(key);
+  const Shard& shard = ShardOf(hash);
+  if (shard.slots.empty()) return unknown;
+  const size_t mask = shard.slots.size() - 1;
+  for (size_t at = Home(hash, mask); shard.slots[at].entry != nullptr;
+       at = (at + 1) & mask) {
+    const Slot& s = shard.slots[at];
+    if (HashIn(s) != hash) continue;
+    // Perhaps another key of the same hash: the store tells them apart.
+    if (s.hash & kReadsStore) return Known::kAskStore;
+    if (s.entry->key() == key) {
+      held->header = s.entry->header;
+      held->digest = s.entry->digest;
+      return Known::kHeld;
+    }
+  }
+  return unknown;
+}
+
 void RecordIndex::Put(std::string_view key,
                       const std::optional<HeldRecord>& held) {
   const uint64_t hash = HashOf(key);
@@ -113,12 +151,13 @@ void RecordIndex::Put(std::string_view key,
   if (slot.entry == nullptr) {
     // Unreferenced until looked up: keys written once (a bulk load) go
     // before the keys written again and again.
-    slot = {hash, Entry::New(key)};
+    slot.entry = Entry::New(key);
     ++shard.size;
     ++size_;
     bytes_ += EntryBytes(key.size());
   }
   slot.entry->Set(held);
+  slot.hash = hash | (slot.entry->ReadsStore() ? kReadsStore : 0);
   if (max_bytes_ != 0 && bytes_ > max_bytes_) Evict();
 }
 
@@ -137,7 +176,7 @@ void RecordIndex::Grow(Shard& shard) {
   const size_t mask = shard.slots.size() - 1;
   for (const Slot& s : old) {
     if (s.entry == nullptr) continue;
-    size_t at = s.hash & mask;
+    size_t at = Home(HashIn(s), mask);
     while (shard.slots[at].entry != nullptr) at = (at + 1) & mask;
     shard.slots[at] = s;
   }
@@ -155,7 +194,7 @@ void RecordIndex::RemoveAt(Shard& shard, size_t at) {
   const size_t mask = slots.size() - 1;
   for (size_t next = (at + 1) & mask; slots[next].entry != nullptr;
        next = (next + 1) & mask) {
-    const size_t home = slots[next].hash & mask;
+    const size_t home = Home(HashIn(slots[next]), mask);
     if (((next - home) & mask) >= ((next - at) & mask)) {
       slots[at] = slots[next];
       at = next;

@@ -46,6 +46,10 @@ class RecordIndex {
   };
   // What the index knows of `key`. A key it holds counts as recently used.
   Known Find(std::string_view key, HeldRecord* held);
+  // Find() for a read, which needs the value: kHeld only for a record that
+  // has none (a tombstone: its header is the whole record), kAskStore for a
+  // key that may hold a value, told from the key's hash alone. Not a use.
+  Known Peek(std::string_view key, HeldRecord* held) const;
 
   // The store now holds the record `held` summarizes under `key`, or, with
   // nullopt, something that is not a record: lookups of `key` are then sent
@@ -78,6 +82,9 @@ class RecordIndex {
   };
 
   Shard& ShardOf(uint64_t hash) { return shards_[hash >> 56]; }
+  const Shard& ShardOf(uint64_t hash) const { return shards_[hash >> 56]; }
+  // The key hash a slot holds, without its flag.
+  static uint64_t HashIn(const Slot& slot);
   // The slot of `shard` holding `key`, or the free slot where the probe
   // ended. Requires: the shard has slots.
   static size_t Probe(const Shard& shard, std::string_view key, uint64_t hash);

@@ -24,18 +24,25 @@ HeldRecord Held(uint64_t wall_ms, bool tombstone = false) {
   return *HeldRecord::Of(Rec(wall_ms, tombstone));
 }
 
-// What `index` says of `key`: "absent", "ask" or the record's version.
+// "absent", "ask", or the held record's version ("t" after a tombstone's).
+std::string Describe(RecordIndex::Known known, const HeldRecord& held) {
+  if (known == RecordIndex::Known::kAbsent) return "absent";
+  if (known == RecordIndex::Known::kAskStore) return "ask";
+  return std::to_string(held.version().wall_ms) + (held.tombstone() ? "t" : "");
+}
+
+// What `index` says of `key` to a write.
 std::string Says(RecordIndex& index, std::string_view key) {
   HeldRecord held;
-  switch (index.Find(key, &held)) {
-    case RecordIndex::Known::kAbsent:
-      return "absent";
-    case RecordIndex::Known::kAskStore:
-      return "ask";
-    case RecordIndex::Known::kHeld:
-      return std::to_string(held.version().wall_ms);
-  }
-  return "?";
+  const RecordIndex::Known known = index.Find(key, &held);
+  return Describe(known, held);
+}
+
+// What it says to a read: it reads a value from the store.
+std::string Peeks(const RecordIndex& index, std::string_view key) {
+  HeldRecord held;
+  const RecordIndex::Known known = index.Peek(key, &held);
+  return Describe(known, held);
 }
 
 TEST(HeldRecordTest, SummarizesARecord) {
@@ -73,6 +80,22 @@ TEST(RecordIndexTest, PutReplacesAndEraseForgets) {
   EXPECT_EQ(index.keys(), 0u);
 }
 
+TEST(RecordIndexTest, ReadsGoToTheStoreForValuesOnly) {
+  RecordIndex index(0);
+  index.Put("value", Held(1));
+  index.Put("deleted", Held(2, true));
+  index.Put("junk", std::nullopt);
+  EXPECT_EQ(Peeks(index, "value"), "ask");
+  EXPECT_EQ(Peeks(index, "deleted"), "2t");
+  EXPECT_EQ(Peeks(index, "junk"), "ask");
+  EXPECT_EQ(Peeks(index, "never written"), "absent");
+  // A key that changes kind changes what reads do.
+  index.Put("value", Held(3, true));
+  index.Put("deleted", Held(4));
+  EXPECT_EQ(Peeks(index, "value"), "3t");
+  EXPECT_EQ(Peeks(index, "deleted"), "ask");
+}
+
 TEST(RecordIndexTest, ARecordItCannotSummarizeIsLeftToTheStore) {
   RecordIndex index(0);
   index.Put("k", std::nullopt);
@@ -93,7 +116,7 @@ TEST(RecordIndexTest, AgreesWithAMapThroughGrowthAndErases) {
       index.Erase(key);
       model.erase(key);
     } else {
-      index.Put(key, Held(step));
+      index.Put(key, Held(step, step % 2 == 0));  // even steps: tombstones
       model[key] = step;
     }
   }
@@ -101,9 +124,19 @@ TEST(RecordIndexTest, AgreesWithAMapThroughGrowthAndErases) {
   for (int i = 0; i < 5000; ++i) {
     const std::string key = "key:" + std::to_string(i);
     auto it = model.find(key);
-    EXPECT_EQ(Says(index, key),
-              it == model.end() ? "absent" : std::to_string(it->second))
-        << key;
+    if (it == model.end()) {
+      EXPECT_EQ(Says(index, key), "absent") << key;
+      EXPECT_EQ(Peeks(index, key), "absent") << key;
+      continue;
+    }
+    const std::string version = std::to_string(it->second);
+    if (it->second % 2 == 0) {
+      EXPECT_EQ(Says(index, key), version + "t") << key;
+      EXPECT_EQ(Peeks(index, key), version + "t") << key;
+    } else {
+      EXPECT_EQ(Says(index, key), version) << key;
+      EXPECT_EQ(Peeks(index, key), "ask") << key;
+    }
   }
 }
 
@@ -127,6 +160,7 @@ TEST(RecordIndexTest, ABoundedIndexForgetsAndThenAsksTheStore) {
   }
   EXPECT_EQ(held, index.keys());
   EXPECT_EQ(Says(index, "never written"), "ask");
+  EXPECT_EQ(Peeks(index, "never written"), "ask");
 }
 
 // A key looked up between puts survives the keys that are not.
@@ -180,7 +214,7 @@ TEST_F(RecordIndexLoadTest, LoadsEveryKeyOfTheStore) {
   ASSERT_EQ(i.Find(DataKey("deleted"), &held), RecordIndex::Known::kHeld);
   EXPECT_EQ(held, Held(4, true));
   EXPECT_EQ(Says(i, HintKey("r2", "a")), "5");
-  EXPECT_EQ(Says(i, FlushMark::kFlushKey), "6");
+  EXPECT_EQ(Says(i, FlushMark::kFlushKey), "6t");
   EXPECT_EQ(Says(i, DataKey("junk")), "ask");
   EXPECT_EQ(Says(i, DataKey("b")), "absent");
 }
