@@ -6,17 +6,6 @@
 #include "protocol/net/work_queue.h"
 
 namespace leaderless::replica {
-namespace {
-
-// Whether `pending` is the record `written` names (nullopt: a delete).
-bool IsRecord(const std::string& pending, uint64_t pending_digest,
-              const std::optional<HeldRecord>& written) {
-  if (pending.empty() || !written) return pending.empty() == !written;
-  return pending_digest == written->digest &&
-         cluster::RecordHeader(pending) == written->Header();
-}
-
-}  // namespace
 
 GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
                          std::unique_ptr<RecordIndex> index,
@@ -141,7 +130,7 @@ cluster::Result<GroupCommit::Offered> GroupCommit::Offer(
     // is pending, its batch may yet fail.
     ++stats_.superseded;
     if (is_pending) {
-      open.yielded.push_back({token, std::string(key), *offered.before});
+      open.yielded.push_back({token, pending->second.stage});
     } else {
       open.tokens.push_back(token);
     }
@@ -155,14 +144,21 @@ cluster::Result<GroupCommit::Offered> GroupCommit::Offer(
 void GroupCommit::Stage(std::string_view key, std::string_view encoded,
                         const std::optional<HeldRecord>& held) {
   Batch& open = Open();
-  overlay_.insert_or_assign(
-      std::string(key), Pending{std::string(encoded), held ? held->digest : 0});
+  const uint64_t stage = next_stage_++;
+  auto it = overlay_.find(key);
+  if (it == overlay_.end()) it = overlay_.emplace(key, Pending()).first;
+  Pending& pending = it->second;
+  pending.record.assign(encoded);
+  pending.digest = held ? held->digest : 0;
+  pending.stage = stage;
   if (held) {
+    index_->Put(key, held);
     open.writes.Put(key, encoded);
   } else {
+    index_->Erase(key);
     open.writes.Delete(key);
   }
-  open.written.push_back({std::string(key), held});
+  open.written.push_back({it->first, held, stage});
 }
 
 GroupCommit::Batch& GroupCommit::Open() {
@@ -241,20 +237,19 @@ void GroupCommit::Finish(std::unique_ptr<Batch> finished) {
   ++stats_.batches;
   stats_.applied += batch.writes.count();
   for (const Written& w : batch.written) {
-    if (batch.status.ok()) {
-      if (w.record) {
-        index_->Put(w.key, w.record);
-      } else {
-        index_->Erase(w.key);
-      }
-    }
     auto it = overlay_.find(w.key);
-    if (it != overlay_.end() &&
-        IsRecord(it->second.record, it->second.digest, w.record)) {
-      overlay_.erase(it);
-      if (!batch.status.ok() && lost_) {
-        lost_(w.key, w.record ? std::optional(w.record->Rank()) : std::nullopt);
-      }
+    if (it == overlay_.end() || it->second.stage != w.stage) continue;
+    if (batch.status.ok()) {
+      overlay_.erase(it);  // ends w.key
+      continue;
+    }
+    // The newest record accepted under the key is lost: lookups see what
+    // the store holds again.
+    const std::string key(w.key);
+    overlay_.erase(it);
+    IndexTheStore(key);
+    if (lost_) {
+      lost_(key, w.record ? std::optional(w.record->Rank()) : std::nullopt);
     }
   }
   for (uint64_t token : batch.tokens) done_(token, batch.status);
@@ -267,17 +262,24 @@ void GroupCommit::Finish(std::unique_ptr<Batch> finished) {
   }
 }
 
+void GroupCommit::IndexTheStore(std::string_view key) {
+  auto stored = store_->Get(key);
+  if (!stored.ok()) {
+    index_->Put(key, std::nullopt);  // lookups will read the store
+  } else if (!stored.value()) {
+    index_->Erase(key);
+  } else {
+    index_->Put(key, HeldRecord::Of(*stored.value()));
+  }
+}
+
 void GroupCommit::FailYieldedTo(const Batch& failed) {
   if (!open_) return;
-  // By key and digest: a digest that collides fails a write that could have
-  // been acknowledged, never the reverse.
-  std::set<std::pair<std::string_view, uint64_t>> lost;
-  for (const Written& w : failed.written) {
-    if (w.record) lost.emplace(w.key, w.record->digest);
-  }
+  std::set<uint64_t> lost;
+  for (const Written& w : failed.written) lost.insert(w.stage);
   std::vector<uint64_t> tokens;
   std::erase_if(open_->yielded, [&](const Yield& y) {
-    if (!lost.contains({y.key, y.to.digest})) return false;
+    if (!lost.contains(y.to)) return false;
     tokens.push_back(y.token);
     return true;
   });

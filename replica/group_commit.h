@@ -33,10 +33,11 @@ namespace leaderless::replica {
 // version, or at an equal version the greater record, so that replicas
 // holding two records of one version converge on the same one). Records
 // accepted but not yet durable stay in an overlay that reads consult, so a read
-// that follows a write on the same connection sees it. What the store holds
-// is summarized in a RecordIndex, kept in step as batches land: the version
-// check of a write reads the overlay and the index, and LevelDB only when
-// the index cannot tell.
+// that follows a write on the same connection sees it. A RecordIndex
+// summarizes the newest record accepted under each key: what the store holds,
+// or what is pending; a batch that fails puts back what the store holds. The
+// version check of a write reads the overlay and the index, and LevelDB only
+// when the index cannot tell.
 //
 // Heap-allocated (owns loop handles); Close() it once the loop should end.
 class GroupCommit {
@@ -120,17 +121,20 @@ class GroupCommit {
   GroupCommit(net::Loop& loop, RecordStore* store,
               std::unique_ptr<RecordIndex> index, cluster::AppendFsync mode,
               DoneFn done, LostFn lost);
+  // Each record staged (accepted into a batch) has a number, in order.
   // A write that found a newer record pending under its key: acknowledged
   // with its batch, unless the batch holding that record fails.
   struct Yield {
     uint64_t token;
-    std::string key;
-    HeldRecord to;  // the pending record it yielded to
+    uint64_t to;  // the stage of the pending record it yielded to
   };
   // One write of a batch, in the batch's order.
   struct Written {
-    std::string key;
+    // Views the overlay's key: an overlay entry lives until the write of its
+    // newest stage is finished, and batches finish in stage order.
+    std::string_view key;
     std::optional<HeldRecord> record;  // nullopt: a delete
+    uint64_t stage;
   };
   struct Batch {
     RecordStore::Batch writes;
@@ -145,11 +149,14 @@ class GroupCommit {
   struct Pending {
     std::string record;
     uint64_t digest = 0;  // cluster::RankOf(record).digest
+    uint64_t stage = 0;
   };
 
   // What the store holds under `key` (which has nothing pending), from the
   // index, or from the store when the index cannot tell.
   cluster::Result<std::optional<HeldRecord>> HeldInStore(std::string_view key);
+  // After a failed batch: the index says again what the store holds.
+  void IndexTheStore(std::string_view key);
   // Whether `encoded`, of rank `rank`, supersedes `held`, what the store
   // holds under `key`.
   cluster::Result<bool> SupersedesStored(std::string_view key,
@@ -172,7 +179,7 @@ class GroupCommit {
 
   net::Loop& loop_;
   RecordStore* store_;
-  std::unique_ptr<RecordIndex> index_;  // what store_ holds, as batches land
+  std::unique_ptr<RecordIndex> index_;  // the newest records accepted
   cluster::AppendFsync mode_;
   DoneFn done_;
   LostFn lost_;
@@ -191,6 +198,7 @@ class GroupCommit {
   // allocations, and the large free of its encoding, which makes malloc
   // sort its small free chunks again.
   std::unique_ptr<Batch> spare_;
+  uint64_t next_stage_ = 1;
   Stats stats_;
 };
 

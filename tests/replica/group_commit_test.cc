@@ -288,6 +288,24 @@ TEST_P(GroupCommitTest, OneFailedBatchFailsNoLaterOne) {
   RunUntilDone(21);
 }
 
+// The index holds the newest record accepted; when its batch fails, what
+// the store holds counts again.
+TEST_P(GroupCommitTest, AFailedBatchPutsBackWhatTheStoreHolds) {
+  ASSERT_TRUE(gc_->Offer("k", Encoded(5, "stored"), 1).ok());
+  RunUntilDone(1);
+  env_.fail_appends = 1;
+  ASSERT_TRUE(gc_->Offer("k", Encoded(9, "lost"), 2).ok());
+  RunUntilDone(2);
+  expected_failures_ = {2};
+  EXPECT_EQ(failed_, expected_failures_);
+  auto after = gc_->Offer("k", Encoded(7, "later"), 3);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->before, HeldRecord::Of(Encoded(5, "stored")));
+  EXPECT_TRUE(after->applied);
+  RunUntilDone(3);
+  EXPECT_EQ(ValueOf(store_->Get("k").value()), "later");
+}
+
 TEST_P(GroupCommitTest, SurvivesReopen) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(7, "durable"), 1).ok());
   RunUntilDone(1);
