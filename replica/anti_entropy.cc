@@ -40,34 +40,27 @@ bool IsArray(const net::PeerReply* r) {
 }  // namespace
 
 cluster::Status ListLeaf(
-    const RecordStore& store, GroupCommit& group_commit, const PeerTrees& trees,
-    const FlushMark& flush, uint32_t leaf, int peer, uint64_t now_ms,
-    uint64_t gc_grace_ms,
+    const RecordStore& store, const GroupCommit& group_commit,
+    const PeerTrees& trees, const FlushMark& flush, uint32_t leaf, int peer,
+    uint64_t now_ms, uint64_t gc_grace_ms,
     const std::function<void(std::string_view, std::string_view)>& visit) {
-  cluster::Status status;
-  auto last = store.Scan(
-      LeafRange(leaf), "", SIZE_MAX,
-      [&](std::string_view storage_key, std::string_view) {
-        auto key = ParseDataKey(storage_key);
-        if (!key || !trees.Shares(key->key, peer)) return true;
-        // Pending writes are newer than the store's copy: ask the
-        // overlay.
-        auto held = group_commit.Lookup(storage_key);
-        if (!held.ok()) {
-          status = held.status();
-          return false;
-        }
-        if (!held.value()) return true;
-        auto record = cluster::ParseRecord(*held.value());
-        if (!record.ok() || flush.Covers(record->version) ||
-            cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
-          return true;
-        }
-        visit(key->key, cluster::EncodeRank(cluster::RankOf(*held.value())));
-        return true;
-      });
-  if (!last.ok()) return last.status();
-  return status;
+  auto last =
+      store.Scan(LeafRange(leaf), "", SIZE_MAX,
+                 [&](std::string_view storage_key, std::string_view stored) {
+                   auto key = ParseDataKey(storage_key);
+                   if (!key || !trees.Shares(key->key, peer)) return true;
+                   // Pending writes are newer than the store's copy.
+                   auto held = group_commit.NewestScanned(storage_key, stored);
+                   if (!held) return true;
+                   auto record = cluster::ParseRecord(*held);
+                   if (!record.ok() || flush.Covers(record->version) ||
+                       cluster::IsPurgeable(*record, now_ms, gc_grace_ms)) {
+                     return true;
+                   }
+                   visit(key->key, cluster::EncodeRank(cluster::RankOf(*held)));
+                   return true;
+                 });
+  return last.ok() ? cluster::Status::OK() : last.status();
 }
 
 AntiEntropy::AntiEntropy(const cluster::Config& config, net::Loop& loop,

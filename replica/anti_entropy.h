@@ -132,9 +132,9 @@ class AntiEntropy : public net::PeerLink::Listener {
 // answers and what the requester compares it with. Calls
 // `visit(key, encoded_rank)` (cluster::EncodeRank).
 cluster::Status ListLeaf(
-    const RecordStore& store, GroupCommit& group_commit, const PeerTrees& trees,
-    const FlushMark& flush, uint32_t leaf, int peer, uint64_t now_ms,
-    uint64_t gc_grace_ms,
+    const RecordStore& store, const GroupCommit& group_commit,
+    const PeerTrees& trees, const FlushMark& flush, uint32_t leaf, int peer,
+    uint64_t now_ms, uint64_t gc_grace_ms,
     const std::function<void(std::string_view key, std::string_view version)>&
         visit);
 

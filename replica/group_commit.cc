@@ -6,31 +6,13 @@
 #include "protocol/net/work_queue.h"
 
 namespace leaderless::replica {
-namespace {
-
-// Names one record exactly: its encoded rank; "" for a pending delete.
-std::string RankBytes(std::string_view encoded) {
-  if (encoded.empty()) return {};
-  return cluster::EncodeRank(cluster::RankOf(encoded));
-}
-
-// Whether `encoded` ("" for a pending delete) is the record `rank` names
-// (RankBytes). Hashes the record only when the versions match.
-bool IsRecord(std::string_view encoded, std::string_view rank) {
-  if (encoded.empty() || rank.empty()) return encoded.empty() == rank.empty();
-  if (cluster::EncodedVersion(encoded) !=
-      rank.substr(0, cluster::kEncodedVersionSize)) {
-    return false;
-  }
-  return RankBytes(encoded) == rank;
-}
-
-}  // namespace
 
 GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
+                         std::unique_ptr<RecordIndex> index,
                          cluster::AppendFsync mode, DoneFn done, LostFn lost)
     : loop_(loop),
       store_(store),
+      index_(std::move(index)),
       mode_(mode),
       done_(std::move(done)),
       lost_(std::move(lost)),
@@ -45,64 +27,169 @@ GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
       })) {}
 
 GroupCommit* GroupCommit::Create(net::Loop& loop, RecordStore* store,
+                                 std::unique_ptr<RecordIndex> index,
                                  cluster::AppendFsync mode, DoneFn done,
                                  LostFn lost) {
-  auto* gc =
-      new GroupCommit(loop, store, mode, std::move(done), std::move(lost));
+  auto* gc = new GroupCommit(loop, store, std::move(index), mode,
+                             std::move(done), std::move(lost));
   if (mode == cluster::AppendFsync::kEverySec) gc->everysec_->Start(1000, 1000);
   return gc;
 }
 
 cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
-    std::string_view key) const {
-  auto it = overlay_.find(key);
-  if (it == overlay_.end()) return store_->Get(key);
-  if (it->second.empty()) return std::optional<std::string>();  // deleted
-  return std::optional<std::string>(it->second);
+    std::string_view key) {
+  // Without writes the overlay is empty: spare reads its hashing.
+  if (!overlay_.empty()) {
+    auto it = overlay_.find(key);
+    if (it != overlay_.end()) {
+      if (it->second.record.empty()) return std::optional<std::string>();
+      return std::optional<std::string>(it->second.record);
+    }
+  }
+  HeldRecord held;
+  switch (index_->Peek(key, &held)) {
+    case RecordIndex::Known::kAbsent:
+      return std::optional<std::string>();
+    case RecordIndex::Known::kHeld:  // a tombstone
+      return std::optional<std::string>(held.Header());
+    case RecordIndex::Known::kAskStore:
+      break;
+  }
+  return store_->Get(key);
 }
 
-cluster::Result<std::optional<std::string>> GroupCommit::Offer(
+std::optional<std::string_view> GroupCommit::NewestScanned(
+    std::string_view key, std::string_view stored) const {
+  auto it = overlay_.find(key);
+  if (it == overlay_.end()) return stored;
+  if (it->second.record.empty()) return std::nullopt;  // deleted
+  return std::string_view(it->second.record);
+}
+
+cluster::Result<std::optional<HeldRecord>> GroupCommit::HeldInStore(
+    std::string_view key) {
+  HeldRecord held;
+  switch (index_->Find(key, &held)) {
+    case RecordIndex::Known::kHeld:
+      return std::optional<HeldRecord>(held);
+    case RecordIndex::Known::kAbsent:
+      return std::optional<HeldRecord>();
+    case RecordIndex::Known::kAskStore:
+      break;
+  }
+  ++stats_.store_reads;
+  auto stored = store_->Get(key);
+  if (!stored.ok()) return stored.status();
+  if (!stored.value()) return std::optional<HeldRecord>();
+  // Nothing is pending under `key`: the store's record is the newest, and
+  // the index may keep it.
+  std::optional<HeldRecord> summary = HeldRecord::Of(*stored.value());
+  index_->Put(key, summary);
+  return summary;
+}
+
+cluster::Result<bool> GroupCommit::SupersedesStored(
+    std::string_view key, std::string_view encoded,
+    const cluster::RecordRank& rank, const std::optional<HeldRecord>& held) {
+  if (!held) return true;
+  const cluster::RecordRank held_rank = held->Rank();
+  if (rank != held_rank) return rank > held_rank;
+  // Equal ranks: the same record, unless two digests collide; only the
+  // bytes can tell (cluster::CompareRecords).
+  ++stats_.store_reads;
+  auto stored = store_->Get(key);
+  if (!stored.ok()) return stored.status();
+  return !stored.value() || cluster::Supersedes(encoded, *stored.value());
+}
+
+cluster::Result<GroupCommit::Offered> GroupCommit::Offer(
     std::string_view key, std::string_view encoded, uint64_t token) {
-  auto prev = Lookup(key);
-  if (!prev.ok()) return prev.status();
-  if (!open_) open_ = std::make_unique<Batch>();
-  if (prev.value() && !cluster::Supersedes(encoded, *prev.value())) {
+  Offered offered;
+  offered.rank = cluster::RankOf(encoded);
+  auto pending = overlay_.find(key);
+  const bool is_pending = pending != overlay_.end();
+  if (is_pending) {
+    const Pending& p = pending->second;
+    if (!p.record.empty()) {
+      offered.before = HeldRecord::Of(p.record, p.digest);
+    }
+    offered.applied =
+        p.record.empty() || cluster::Supersedes(encoded, p.record);
+  } else {
+    auto held = HeldInStore(key);
+    if (!held.ok()) return held.status();
+    offered.before = held.value();
+    auto supersedes =
+        SupersedesStored(key, encoded, offered.rank, offered.before);
+    if (!supersedes.ok()) return supersedes.status();
+    offered.applied = supersedes.value();
+  }
+  Batch& open = Open();
+  if (!offered.applied) {
     // Already superseded (or held): of two records of one version, the
     // greater stays on every replica. The ack still waits for this batch,
     // so that the record it yields to is durable by then; if that record
     // is pending, its batch may yet fail.
     ++stats_.superseded;
-    if (overlay_.contains(key)) {
-      open_->yielded.push_back(
-          {token, std::string(key), RankBytes(*prev.value())});
+    if (is_pending) {
+      open.yielded.push_back({token, pending->second.stage});
     } else {
-      open_->tokens.push_back(token);
+      open.tokens.push_back(token);
     }
-  } else {
-    open_->tokens.push_back(token);
-    overlay_.insert_or_assign(std::string(key), std::string(encoded));
-    open_->writes.Put(key, encoded);
-    open_->keys.emplace_back(key, RankBytes(encoded));
+    return offered;
   }
-  return prev;
+  open.tokens.push_back(token);
+  Stage(key, encoded, HeldRecord::Of(encoded, offered.rank.digest));
+  return offered;
+}
+
+void GroupCommit::Stage(std::string_view key, std::string_view encoded,
+                        const std::optional<HeldRecord>& held) {
+  Batch& open = Open();
+  const uint64_t stage = next_stage_++;
+  auto it = overlay_.find(key);
+  if (it == overlay_.end()) it = overlay_.emplace(key, Pending()).first;
+  Pending& pending = it->second;
+  pending.record.assign(encoded);
+  pending.digest = held ? held->digest : 0;
+  pending.stage = stage;
+  if (held) {
+    index_->Put(key, held);
+    open.writes.Put(key, encoded);
+  } else {
+    index_->Erase(key);
+    open.writes.Delete(key);
+  }
+  open.written.push_back({it->first, held, stage});
+}
+
+GroupCommit::Batch& GroupCommit::Open() {
+  if (!open_) open_ = spare_ ? std::move(spare_) : std::make_unique<Batch>();
+  return *open_;
+}
+
+void GroupCommit::Batch::Clear() {
+  writes.Clear();
+  written.clear();
+  tokens.clear();
+  yielded.clear();
+  status = cluster::Status::OK();
 }
 
 cluster::Result<bool> GroupCommit::Replace(std::string_view key,
                                            std::string_view expected,
                                            std::string_view replacement) {
-  auto held = Lookup(key);
-  if (!held.ok()) return held.status();
-  if (!held.value() || *held.value() != expected) {
+  std::optional<HeldRecord> held;
+  if (!replacement.empty()) {
+    held = HeldRecord::Of(replacement);
+    if (!held) return cluster::Status::InvalidArgument("not a record");
+  }
+  auto current = Lookup(key);
+  if (!current.ok()) return current.status();
+  if (!current.value() || *current.value() != expected) {
     return false;  // gone already, or superseded
   }
-  if (!open_) open_ = std::make_unique<Batch>();
-  overlay_.insert_or_assign(std::string(key), std::string(replacement));
-  if (replacement.empty()) {
-    open_->writes.Delete(key);
-  } else {
-    open_->writes.Put(key, replacement);
-  }
-  open_->keys.emplace_back(key, RankBytes(replacement));
+  Stage(key, replacement, held);
   return true;
 }
 
@@ -121,7 +208,7 @@ void GroupCommit::FlushOpen() {
       batch->status = store_->Write(batch->writes, /*sync=*/false);
       dirty_since_sync_ = true;
     }
-    Finish(*batch);
+    Finish(std::move(batch));
     return;
   }
   // To sync, or LevelDB would slow or stop this write until compaction
@@ -159,32 +246,59 @@ void GroupCommit::OnWorkDone() {
     dirty_since_sync_ = true;
   }
   if (!batch->status.ok()) FailYieldedTo(*batch);
-  Finish(*batch);
+  Finish(std::move(batch));
   FlushOpen();  // also while closing: accepted writes still land
   if (closing_ && !running_ && open_handles_ == 0) delete this;
 }
 
-void GroupCommit::Finish(Batch& batch) {
+void GroupCommit::Finish(std::unique_ptr<Batch> finished) {
+  const Batch& batch = *finished;
   ++stats_.batches;
   stats_.applied += batch.writes.count();
-  for (const auto& [key, rank] : batch.keys) {
-    auto it = overlay_.find(key);
-    if (it != overlay_.end() && IsRecord(it->second, rank)) {
-      overlay_.erase(it);
-      if (!batch.status.ok() && lost_) lost_(key, rank);
+  for (const Written& w : batch.written) {
+    auto it = overlay_.find(w.key);
+    if (it == overlay_.end() || it->second.stage != w.stage) continue;
+    if (batch.status.ok()) {
+      overlay_.erase(it);  // ends w.key
+      continue;
+    }
+    // The newest record accepted under the key is lost: lookups see what
+    // the store holds again.
+    const std::string key(w.key);
+    overlay_.erase(it);
+    IndexTheStore(key);
+    if (lost_) {
+      lost_(key, w.record ? std::optional(w.record->Rank()) : std::nullopt);
     }
   }
   for (uint64_t token : batch.tokens) done_(token, batch.status);
   for (const Yield& y : batch.yielded) done_(y.token, batch.status);
+  // One burst's batch would keep its size for good.
+  constexpr size_t kKeptBatchBytes = 4 << 20;
+  if (batch.writes.bytes() <= kKeptBatchBytes) {
+    finished->Clear();
+    spare_ = std::move(finished);
+  }
+}
+
+void GroupCommit::IndexTheStore(std::string_view key) {
+  auto stored = store_->Get(key);
+  if (!stored.ok()) {
+    index_->Put(key, std::nullopt);  // lookups will read the store
+  } else if (!stored.value()) {
+    index_->Erase(key);
+  } else {
+    index_->Put(key, HeldRecord::Of(*stored.value()));
+  }
 }
 
 void GroupCommit::FailYieldedTo(const Batch& failed) {
   if (!open_) return;
-  std::set<std::pair<std::string_view, std::string_view>> lost;
-  for (const auto& [key, rank] : failed.keys) lost.emplace(key, rank);
+  std::set<uint64_t> lost;
+  for (const Written& w : failed.written) lost.insert(w.stage);
   std::vector<uint64_t> tokens;
   std::erase_if(open_->yielded, [&](const Yield& y) {
-    if (!lost.contains({y.key, y.rank})) return false;
+    if (!lost.contains(y.to)) return false;
     tokens.push_back(y.token);
     return true;
   });

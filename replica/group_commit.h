@@ -14,6 +14,8 @@
 #include "protocol/net/iteration_hook.h"
 #include "protocol/net/loop.h"
 #include "protocol/net/timer.h"
+#include "replica/held_record.h"
+#include "replica/record_index.h"
 #include "replica/record_store.h"
 #include "replica/string_hash.h"
 
@@ -34,7 +36,11 @@ namespace leaderless::replica {
 // version, or at an equal version the greater record, so that replicas
 // holding two records of one version converge on the same one). Records
 // accepted but not yet durable stay in an overlay that reads consult, so a read
-// that follows a write on the same connection sees it.
+// that follows a write on the same connection sees it. A RecordIndex
+// summarizes the newest record accepted under each key: what the store holds,
+// or what is pending; a batch that fails puts back what the store holds. The
+// version check of a write reads the overlay and the index, and LevelDB only
+// when the index cannot tell.
 //
 // Heap-allocated (owns loop handles); Close() it once the loop should end.
 class GroupCommit {
@@ -44,10 +50,10 @@ class GroupCommit {
   using DoneFn = std::function<void(uint64_t token, const cluster::Status&)>;
   // Called when a batch failed, for each record of it that was the newest
   // pending one under its key: lookups of `storage_key` no longer see the
-  // record of `rank` (cluster::EncodeRank; "" for a delete) but what the
-  // store holds.
+  // record of `rank` (nullopt for a delete) but what the store holds.
   using LostFn =
-      std::function<void(std::string_view storage_key, std::string_view rank)>;
+      std::function<void(std::string_view storage_key,
+                         const std::optional<cluster::RecordRank>& rank)>;
 
   struct Stats {
     uint64_t batches = 0;     // store writes
@@ -57,30 +63,52 @@ class GroupCommit {
     // Batches written on the worker, without sync, because LevelDB's
     // compaction was behind (level-0 tables at its slowdown trigger).
     uint64_t behind_batches = 0;
+    // Writes whose version check read the store: the index could not tell.
+    uint64_t store_reads = 0;
   };
 
+  // `index` summarizes what `store` holds (RecordIndex::Load).
   static GroupCommit* Create(net::Loop& loop, RecordStore* store,
+                             std::unique_ptr<RecordIndex> index,
                              cluster::AppendFsync mode, DoneFn done,
                              LostFn lost = nullptr);
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
-  // The newest encoded record for `key`: pending ones first, then the store.
-  cluster::Result<std::optional<std::string>> Lookup(
-      std::string_view key) const;
+  // The newest encoded record for `key`: pending ones first, then the store
+  // (not read for a key the index knows is absent or a tombstone).
+  cluster::Result<std::optional<std::string>> Lookup(std::string_view key);
 
+  // The newest encoded record for `key` when a scan of the store read
+  // `stored` for it: the pending record if there is one (nullopt for a
+  // pending delete), else `stored`. Spares a scan one store read per key.
+  // Exact because records leave the overlay on the loop thread only after
+  // they reached the store. Requires: `stored` comes from a
+  // RecordStore::Scan still running on the loop thread. Views into `stored`
+  // or the overlay: valid until the next Offer() or Replace().
+  std::optional<std::string_view> NewestScanned(std::string_view key,
+                                                std::string_view stored) const;
+
+  struct Offered {
+    // The record held before, or nullopt if none (a record the store holds
+    // but cannot parse counts as none).
+    std::optional<HeldRecord> before;
+    // Whether the offered record superseded it and is now the newest.
+    bool applied = false;
+    cluster::RecordRank rank;  // the offered record's
+  };
   // Offers `encoded` (a valid record) for `key`. `done(token)` runs once it
   // is durable, or once the record that supersedes it is (with an error if
   // that record's batch failed).
-  // Returns the record held before, or nullopt if none, or an error reading
-  // it (then `done` never runs).
-  cluster::Result<std::optional<std::string>> Offer(std::string_view key,
-                                                    std::string_view encoded,
-                                                    uint64_t token);
+  // Returns what it found and did, or an error reading the record held
+  // (then `done` never runs).
+  cluster::Result<Offered> Offer(std::string_view key, std::string_view encoded,
+                                 uint64_t token);
 
-  // Replaces the record under `key` by `replacement` ("" deletes it) if it
-  // still is `expected` (one that arrived since stays). Not acknowledged: it is
-  // durable with the batch it joins. Returns whether it replaced.
+  // Replaces the record under `key` by `replacement` (a valid record, or ""
+  // to delete it) if it still is `expected` (one that arrived since stays).
+  // Not acknowledged: it is durable with the batch it joins. Returns whether
+  // it replaced.
   cluster::Result<bool> Replace(std::string_view key, std::string_view expected,
                                 std::string_view replacement);
   cluster::Result<bool> Remove(std::string_view key,
@@ -90,31 +118,65 @@ class GroupCommit {
 
   const Stats& stats() const { return stats_; }
   const RecordStore* store() const { return store_; }
+  const RecordIndex& index() const { return *index_; }
 
   // Stops the timers; a batch on the worker still completes.
   void Close();
 
  private:
-  GroupCommit(net::Loop& loop, RecordStore* store, cluster::AppendFsync mode,
+  GroupCommit(net::Loop& loop, RecordStore* store,
+              std::unique_ptr<RecordIndex> index, cluster::AppendFsync mode,
               DoneFn done, LostFn lost);
+  // Each record staged (accepted into a batch) has a number, in order.
   // A write that found a newer record pending under its key: acknowledged
   // with its batch, unless the batch holding that record fails.
   struct Yield {
     uint64_t token;
-    std::string key;
-    std::string rank;  // of the pending record it yielded to (EncodeRank)
+    uint64_t to;  // the stage of the pending record it yielded to
+  };
+  // One write of a batch, in the batch's order.
+  struct Written {
+    // Views the overlay's key: an overlay entry lives until the write of its
+    // newest stage is finished, and batches finish in stage order.
+    std::string_view key;
+    std::optional<HeldRecord> record;  // nullopt: a delete
+    uint64_t stage;
   };
   struct Batch {
     RecordStore::Batch writes;
-    std::vector<std::pair<std::string, std::string>> keys;  // key, rank
+    std::vector<Written> written;
     std::vector<uint64_t> tokens;
     std::vector<Yield> yielded;
     cluster::Status status;
+
+    void Clear();
+  };
+  // A record accepted, not yet durable; "" for a pending delete.
+  struct Pending {
+    std::string record;
+    uint64_t digest = 0;  // cluster::RankOf(record).digest
+    uint64_t stage = 0;
   };
 
+  // What the store holds under `key` (which has nothing pending), from the
+  // index, or from the store when the index cannot tell.
+  cluster::Result<std::optional<HeldRecord>> HeldInStore(std::string_view key);
+  // After a failed batch: the index says again what the store holds.
+  void IndexTheStore(std::string_view key);
+  // Whether `encoded`, of rank `rank`, supersedes `held`, what the store
+  // holds under `key`.
+  cluster::Result<bool> SupersedesStored(std::string_view key,
+                                         std::string_view encoded,
+                                         const cluster::RecordRank& rank,
+                                         const std::optional<HeldRecord>& held);
+  // Puts `encoded` (nullopt: a delete) in the overlay and the open batch.
+  void Stage(std::string_view key, std::string_view encoded,
+             const std::optional<HeldRecord>& held);
+  // The batch gathering this iteration's writes.
+  Batch& Open();
   void FlushOpen();
-  void StartWorker();
-  void Finish(Batch& batch);
+  // Completes the writes of `batch`, and keeps it for a later Open().
+  void Finish(std::unique_ptr<Batch> batch);
   // `failed` did not reach the store: the writes of the open batch that
   // yielded to one of its records fail now.
   void FailYieldedTo(const Batch& failed);
@@ -125,6 +187,7 @@ class GroupCommit {
 
   net::Loop& loop_;
   RecordStore* store_;
+  std::unique_ptr<RecordIndex> index_;  // the newest records accepted
   cluster::AppendFsync mode_;
   DoneFn done_;
   LostFn lost_;
@@ -136,12 +199,16 @@ class GroupCommit {
   uint64_t level0_checked_ms_ = UINT64_MAX;
   bool compaction_behind_ = false;
 
-  // Accepted, not yet durable: key -> encoded record (newest), or "" for a
-  // pending delete.
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>
+  // Accepted, not yet durable: key -> the newest record.
+  std::unordered_map<std::string, Pending, StringHash, std::equal_to<>>
       overlay_;
   std::unique_ptr<Batch> open_;     // gathering this iteration's writes
   std::unique_ptr<Batch> running_;  // on the worker thread (always mode)
+  // A finished batch, emptied: reusing its buffers spares each batch
+  // allocations, and the large free of its encoding, which makes malloc
+  // sort its small free chunks again.
+  std::unique_ptr<Batch> spare_;
+  uint64_t next_stage_ = 1;
   Stats stats_;
 };
 

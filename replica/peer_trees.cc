@@ -3,9 +3,17 @@
 #include <algorithm>
 
 #include "protocol/cluster/record.h"
+#include "protocol/cluster/ring.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
+namespace {
+
+bool IsHome(std::span<const uint16_t> homes, int replica) {
+  return std::find(homes.begin(), homes.end(), replica) != homes.end();
+}
+
+}  // namespace
 
 PeerTrees::PeerTrees(const cluster::Config& config, const cluster::Ring& ring,
                      int self)
@@ -14,31 +22,35 @@ PeerTrees::PeerTrees(const cluster::Config& config, const cluster::Ring& ring,
       n_(static_cast<size_t>(config.replication_factor)),
       trees_(config.replicas.size()) {}
 
-std::vector<uint16_t> PeerTrees::SharedPeers(std::string_view key) const {
-  auto homes = ring_.Walk(key).first(std::min(n_, ring_.replica_count()));
-  std::vector<uint16_t> peers;
-  if (std::find(homes.begin(), homes.end(), self_) == homes.end()) return peers;
-  for (uint16_t h : homes) {
-    if (h != self_) peers.push_back(h);
-  }
-  return peers;
+std::span<const uint16_t> PeerTrees::Homes(uint64_t hash) const {
+  return ring_.WalkAt(hash).first(std::min(n_, ring_.replica_count()));
 }
 
 bool PeerTrees::Shares(std::string_view key, int peer) const {
-  std::vector<uint16_t> peers = SharedPeers(key);
-  return std::find(peers.begin(), peers.end(), peer) != peers.end();
+  auto homes = Homes(cluster::RingHash(key));
+  return peer != self_ && IsHome(homes, self_) && IsHome(homes, peer);
 }
 
-void PeerTrees::Update(std::string_view key, std::string_view before,
-                       std::string_view after) {
+uint64_t PeerTrees::EntryHash(std::string_view key,
+                              const cluster::RecordRank& rank) {
+  rank_bytes_.clear();
+  cluster::AppendRank(&rank_bytes_, rank);
+  return cluster::EntryHash(key, rank_bytes_);
+}
+
+void PeerTrees::Update(std::string_view key, const Rank& before,
+                       const Rank& after) {
   if (before == after) return;
-  uint32_t leaf = cluster::MerkleLeaf(key);
-  for (uint16_t peer : SharedPeers(key)) {
-    if (!before.empty()) {
-      trees_[peer].Toggle(leaf, cluster::EntryHash(key, before));
-    }
-    if (!after.empty())
-      trees_[peer].Toggle(leaf, cluster::EntryHash(key, after));
+  const uint64_t hash = cluster::RingHash(key);
+  auto homes = Homes(hash);
+  if (!IsHome(homes, self_)) return;
+  // Toggling both entries at once is toggling one and then the other.
+  uint64_t change = 0;
+  if (before) change ^= EntryHash(key, *before);
+  if (after) change ^= EntryHash(key, *after);
+  const auto leaf = static_cast<uint32_t>(hash >> cluster::kLeafShift);
+  for (uint16_t peer : homes) {
+    if (peer != self_) trees_[peer].Toggle(leaf, change);
   }
 }
 
@@ -48,7 +60,7 @@ cluster::Status PeerTrees::Rebuild(const RecordStore& store) {
                  [this](std::string_view storage_key, std::string_view value) {
                    auto key = ParseDataKey(storage_key);
                    if (key && cluster::ParseRecord(value).ok())
-                     Update(key->key, "", RankOf(value));
+                     Update(key->key, std::nullopt, cluster::RankOf(value));
                    return true;
                  });
   return last.ok() ? cluster::Status::OK() : last.status();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,34 +22,36 @@ namespace leaderless::replica {
 // Loop thread only.
 class PeerTrees {
  public:
+  // The rank of the record a key holds (cluster::RankOf), or nullopt if
+  // none.
+  using Rank = std::optional<cluster::RecordRank>;
+
   // `ring` must outlive this. `self` indexes config.replicas.
   PeerTrees(const cluster::Config& config, const cluster::Ring& ring, int self);
 
   // Scans every data record in `store` into the trees.
   cluster::Status Rebuild(const RecordStore& store);
 
-  // The peers (indices into config.replicas) home to `key` with us; empty
-  // if we are not one of its homes.
-  std::vector<uint16_t> SharedPeers(std::string_view key) const;
+  // Whether `peer` (an index into config.replicas) and this replica are
+  // both home to `key`.
   bool Shares(std::string_view key, int peer) const;
 
-  // `key` went from the record of rank `before` to that of rank `after`
-  // (cluster::EncodeRank; "": no record).
-  void Update(std::string_view key, std::string_view before,
-              std::string_view after);
-
-  // The encoded rank `encoded` (a record) has in the trees.
-  static std::string RankOf(std::string_view encoded) {
-    return cluster::EncodeRank(cluster::RankOf(encoded));
-  }
+  // `key` went from the record of rank `before` to that of rank `after`.
+  void Update(std::string_view key, const Rank& before, const Rank& after);
 
   cluster::MerkleTree& TreeFor(int peer) { return trees_[peer]; }
 
  private:
+  // The home replicas of the key at ring position `hash`.
+  std::span<const uint16_t> Homes(uint64_t hash) const;
+  // What the entry (key, rank) contributes to its leaf.
+  uint64_t EntryHash(std::string_view key, const cluster::RecordRank& rank);
+
   const cluster::Ring& ring_;
   int self_;
   size_t n_;
   std::vector<cluster::MerkleTree> trees_;  // by peer index; ours unused
+  std::string rank_bytes_;                  // EntryHash's, reused
 };
 
 }  // namespace leaderless::replica

@@ -31,4 +31,11 @@ const std::string* AfterFlush(const std::optional<std::string>& held,
   return &flush.record();
 }
 
+std::optional<std::string_view> HeaderAfterFlush(
+    const std::optional<HeldRecord>& held, const FlushMark& flush) {
+  if (held && !flush.Covers(held->version())) return held->Header();
+  if (flush.set()) return cluster::RecordHeader(flush.record());
+  return std::nullopt;
+}
+
 }  // namespace leaderless::replica

@@ -4,9 +4,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "replica/flush_mark.h"
+#include "replica/held_record.h"
 
 namespace leaderless::replica {
 
@@ -30,5 +32,11 @@ std::optional<std::string> NewestHeld(
 // that does not parse is answered as it is.
 const std::string* AfterFlush(const std::optional<std::string>& held,
                               const FlushMark& flush);
+
+// AfterFlush for a record known by its summary: the header of the record a
+// read would answer (`held`'s or the flush's), or nullopt when there is
+// neither. Views into `held` or `flush`.
+std::optional<std::string_view> HeaderAfterFlush(
+    const std::optional<HeldRecord>& held, const FlushMark& flush);
 
 }  // namespace leaderless::replica

@@ -83,6 +83,13 @@ void RecordStore::Batch::Delete(std::string_view storage_key) {
   ++count_;
 }
 
+void RecordStore::Batch::Clear() {
+  batch_->Clear();
+  count_ = 0;
+}
+
+size_t RecordStore::Batch::bytes() const { return batch_->ApproximateSize(); }
+
 cluster::Result<std::string> RecordStore::Scan(const KeyRange& range,
                                                std::string_view after,
                                                size_t limit,

@@ -64,8 +64,11 @@ class RecordStore {
     ~Batch();
     void Put(std::string_view storage_key, std::string_view encoded_record);
     void Delete(std::string_view storage_key);
+    // Empties the batch, keeping its buffer for the next one.
+    void Clear();
     bool empty() const { return count_ == 0; }
     size_t count() const { return count_; }
+    size_t bytes() const;  // of its encoding
 
    private:
     friend class RecordStore;

@@ -54,6 +54,14 @@ void ReplicaServer::InfoStorage(std::string* out) const {
   AppendInfoField(out, "unauthenticated_refused", noauth_refusals_.count);
   AppendInfoField(out, "non_loopback_refused", non_loopback_refusals_.count);
   AppendInfoField(out, "writes_pending", pending_writes_.size());
+  // How the version checks of writes went: the index answers them unless it
+  // had to forget keys (record-index-max-memory).
+  const RecordIndex& index = group_commit_->index();
+  AppendInfoField(out, "record_index_keys", index.keys());
+  AppendInfoField(out, "record_index_bytes", index.bytes());
+  AppendInfoField(out, "record_index_complete", index.complete() ? 1 : 0);
+  AppendInfoField(out, "record_index_forgotten", index.forgotten());
+  AppendInfoField(out, "writes_read_store", st.store_reads);
   AppendInfoSection(out, "Keyspace");
   const Sweeper::Counts& c = sweeper_->counts();
   AppendInfoField(out, "sweep_passes", sweeper_->passes());

@@ -63,17 +63,27 @@ cluster::Status ReplicaServer::Start() {
   if (flushed.value()) flush_.Raise(*flushed.value());
   cluster::Status rebuilt = trees_.Rebuild(*store_);
   if (!rebuilt.ok()) return rebuilt;
+  auto index = RecordIndex::Load(
+      *store_, static_cast<size_t>(config_.record_index_max_memory));
+  if (!index.ok()) return index.status();
+  if (!index.value()->complete()) {
+    net::Log(
+        "record-index-max-memory %lld holds %zu keys, fewer than the "
+        "store: writes to the others read LevelDB",
+        static_cast<long long>(config_.record_index_max_memory),
+        index.value()->keys());
+  }
   auto server = net::Server::Create(loop_, self_->host, self_->port, this,
                                     SessionLimits());
   if (!server.ok()) return server.status();
   server_ = server.value();
   group_commit_ = GroupCommit::Create(
-      loop_, store_, config_.appendfsync,
+      loop_, store_, std::move(index.value()), config_.appendfsync,
       [this](uint64_t token, const cluster::Status& s) {
         OnWriteDone(token, s);
       },
-      [this](std::string_view key, std::string_view v) {
-        OnWriteLost(key, v);
+      [this](std::string_view key, const PeerTrees::Rank& rank) {
+        OnWriteLost(key, rank);
       });
   auto handoff = HintedHandoff::Create(config_, loop_, store_, group_commit_,
                                        &flush_, &hints_);
@@ -253,7 +263,7 @@ void ReplicaServer::Flush(net::Session& s,
   if (!put.ok()) ReplyError(s, put.status());
 }
 
-cluster::Result<std::optional<std::string>> ReplicaServer::Put(
+cluster::Result<GroupCommit::Offered> ReplicaServer::Put(
     net::Session* s, const std::string& storage_key, std::string_view record) {
   auto view = cluster::ParseRecord(record);
   if (!view.ok()) return cluster::Status::InvalidArgument("malformed record");
@@ -261,31 +271,31 @@ cluster::Result<std::optional<std::string>> ReplicaServer::Put(
   if (!in_time.ok()) return in_time;
   // Token 0 is nobody's: a write without a client (anti-entropy) is not
   // acknowledged.
-  uint64_t token = s ? next_token_++ : 0;
-  auto prev = group_commit_->Offer(storage_key, record, token);
-  if (!prev.ok() || s == nullptr) return prev;
-  PendingWrite& pending = pending_writes_[token];
+  const uint64_t token = s ? pending_writes_.next_token() : 0;
+  auto offered = group_commit_->Offer(storage_key, record, token);
+  if (!offered.ok() || s == nullptr) return offered;
+  PendingWrite pending;
   pending.slot = s->Defer();
   // The previous record as a read would see it: one a flush covers counts
   // as deleted (DEL of a flushed key deleted nothing).
-  resp::ReplyWriter w(&pending.reply);
-  if (const std::string* seen = AfterFlush(prev.value(), flush_)) {
-    w.Bulk(cluster::RecordHeader(*seen));
-  } else {
-    w.Null();
+  if (auto seen = HeaderAfterFlush(offered->before, flush_)) {
+    pending.found = true;
+    seen->copy(pending.header.data(), pending.header.size());
   }
-  return prev;
+  pending_writes_.Add(pending);
+  return offered;
 }
 
 cluster::Status ReplicaServer::PutData(net::Session* s, std::string_view key,
                                        std::string_view record) {
   if (DropFlushed(s, record)) return cluster::Status::OK();
-  auto prev = Put(s, DataKey(key), record);
-  if (!prev.ok()) return prev.status();
-  // Put validated the record; the trees follow the record held.
-  if (!prev.value() || cluster::Supersedes(record, *prev.value())) {
-    trees_.Update(key, prev.value() ? PeerTrees::RankOf(*prev.value()) : "",
-                  PeerTrees::RankOf(record));
+  auto offered = Put(s, DataKey(key), record);
+  if (!offered.ok()) return offered.status();
+  // The trees follow the record held.
+  if (offered->applied) {
+    const auto& before = offered->before;
+    trees_.Update(key, before ? std::optional(before->Rank()) : std::nullopt,
+                  offered->rank);
   }
   return cluster::Status::OK();
 }
@@ -340,39 +350,35 @@ cluster::Status ReplicaServer::PutHint(net::Session& s, const std::string& home,
   const int64_t bytes = HintBytes(storage_key, record);
   cluster::Status admitted = hints_.Admit(home, bytes, net::WallMs());
   if (!admitted.ok()) return admitted;
-  // The whole record held before, for its size (Put() returns its header).
+  // The whole record held before, for its size (Put() tells its header).
   auto before = group_commit_->Lookup(storage_key);
   if (!before.ok()) return before.status();
   auto put = Put(&s, storage_key, record);
   if (!put.ok()) return put.status();
-  // Put() validated the record; it replaced `before` only if newer.
-  const cluster::Version version = cluster::ParseRecord(record)->version;
+  if (!put->applied) return cluster::Status::OK();  // nothing changed
   std::optional<int64_t> replaced;
-  if (before.value()) {
-    std::string_view held = *before.value();
-    if (!(cluster::ParseRecord(held)->version < version)) {
-      return cluster::Status::OK();  // superseded: nothing changed
-    }
-    replaced = HintBytes(storage_key, held);
-  }
-  hints_.Stored(home, bytes, replaced, version.wall_ms);
+  if (before.value()) replaced = HintBytes(storage_key, *before.value());
+  hints_.Stored(home, bytes, replaced, put->rank.version.wall_ms);
   return cluster::Status::OK();
 }
 
 void ReplicaServer::OnWriteDone(uint64_t token, const cluster::Status& status) {
-  auto it = pending_writes_.find(token);
-  if (it == pending_writes_.end()) return;
-  PendingWrite pending = std::move(it->second);
-  pending_writes_.erase(it);
+  std::optional<PendingWrite> pending = pending_writes_.Take(token);
+  if (!pending || !server_) return;
+  std::string reply;
+  resp::ReplyWriter w(&reply);
   if (!status.ok()) {
-    pending.reply.clear();
-    resp::ReplyWriter(&pending.reply).Error(ErrorText(status));
+    w.Error(ErrorText(status));
+  } else if (pending->found) {
+    w.Bulk({pending->header.data(), pending->header.size()});
+  } else {
+    w.Null();
   }
-  if (server_) server_->Complete(pending.slot, std::move(pending.reply));
+  server_->Complete(pending->slot, std::move(reply));
 }
 
 void ReplicaServer::OnWriteLost(std::string_view storage_key,
-                                std::string_view rank) {
+                                const PeerTrees::Rank& rank) {
   auto data = ParseDataKey(storage_key);
   if (!data) return;  // hints and the flush mark are not in the trees
   // Stop() lets a batch on the worker finish after the server let go.
@@ -385,9 +391,9 @@ void ReplicaServer::OnWriteLost(std::string_view storage_key,
              held.status().message().c_str());
     return;
   }
-  std::string now;
+  PeerTrees::Rank now;
   if (held.value() && cluster::ParseRecord(*held.value()).ok()) {
-    now = PeerTrees::RankOf(*held.value());
+    now = cluster::RankOf(*held.value());
   }
   trees_.Update(data->key, rank, now);
 }

@@ -4,7 +4,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "protocol/cluster/config.h"
 #include "protocol/cluster/ring.h"
@@ -18,6 +17,7 @@
 #include "replica/hint_ledger.h"
 #include "replica/hinted_handoff.h"
 #include "replica/peer_trees.h"
+#include "replica/pending_writes.h"
 #include "replica/proxy_registry.h"
 #include "replica/record_store.h"
 #include "replica/sweeper.h"
@@ -95,9 +95,10 @@ class ReplicaServer : public net::RequestHandler {
                    Refusals& kind);
 
   // Offers `record` under `storage_key`; with a session, answers it once
-  // durable. Returns the header of the record held before (nullopt: none).
-  cluster::Result<std::optional<std::string>> Put(
-      net::Session* s, const std::string& storage_key, std::string_view record);
+  // durable with the header of the record held before (or null).
+  cluster::Result<GroupCommit::Offered> Put(net::Session* s,
+                                            const std::string& storage_key,
+                                            std::string_view record);
   // Put() for our own data, keeping the Merkle trees in step.
   cluster::Status PutData(net::Session* s, std::string_view key,
                           std::string_view record);
@@ -118,19 +119,14 @@ class ReplicaServer : public net::RequestHandler {
   // older than the last FLUSHALL: it is not stored.
   bool DropFlushed(net::Session* s, std::string_view record);
   void OnWriteDone(uint64_t token, const cluster::Status& status);
-  // A failed batch lost the record of `version` under `storage_key`: the
+  // A failed batch lost the record of `rank` under `storage_key`: the
   // trees go back to what the store holds.
-  void OnWriteLost(std::string_view storage_key, std::string_view rank);
+  void OnWriteLost(std::string_view storage_key, const PeerTrees::Rank& rank);
   int PeerIndex(std::string_view id) const;  // -1 if not a peer
   void InfoServer(std::string* out) const;
   void InfoStorage(std::string* out) const;
   void InfoHints(std::string* out) const;
   void InfoAntiEntropy(std::string* out) const;
-
-  struct PendingWrite {
-    net::ReplySlot slot;
-    std::string reply;  // sent once the write is durable
-  };
 
   const cluster::Config& config_;
   const cluster::ReplicaAddress* self_;
@@ -147,9 +143,8 @@ class ReplicaServer : public net::RequestHandler {
   FlushMark flush_;
   HintLedger hints_;
   resp::CommandTable<Handler> commands_;
-  std::unordered_map<uint64_t, PendingWrite> pending_writes_;
+  PendingWrites pending_writes_;  // answered once durable
   ProxyRegistry proxies_;
-  uint64_t next_token_ = 1;
   uint64_t start_ms_;
   uint64_t commands_processed_ = 0;
   uint64_t reads_ = 0;

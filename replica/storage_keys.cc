@@ -67,6 +67,9 @@ KeyRange LeafRange(uint32_t leaf) {
 
 KeyRange AllData() { return DataRange(0, UINT64_MAX); }
 
+// Storage keys begin with 'd', 'h' or the flush mark's 'f' (flush_mark.h).
+KeyRange AllKeys() { return {"", "\xff"}; }
+
 std::string HintKey(std::string_view home, std::string_view key) {
   std::string k = HintPrefix(home);
   AppendHash(&k, cluster::RingHash(key));

@@ -28,6 +28,9 @@ struct KeyRange {
   std::string end;
 };
 
+// Every storage key: data, hints and the flush mark.
+KeyRange AllKeys();
+
 std::string DataKey(std::string_view key);
 // The data of ring positions first..last (inclusive).
 KeyRange DataRange(uint64_t first, uint64_t last);

@@ -40,12 +40,15 @@ void Sweeper::Tick() {
   size_t budget = std::max<size_t>(
       1, static_cast<size_t>(config_.expiry_sweep_rate) * kTickMs / 1000);
   uint64_t now = net::WallMs();
-  auto last =
-      group_commit_->store()->Scan(SweptKeys(), cursor_, budget,
-                                   [&](std::string_view key, std::string_view) {
-                                     Visit(key, now);
-                                     return true;
-                                   });
+  auto last = group_commit_->store()->Scan(
+      SweptKeys(), cursor_, budget,
+      [&](std::string_view key, std::string_view stored) {
+        // A pending record is newer than the
+        // store's: act on that one.
+        auto held = group_commit_->NewestScanned(key, stored);
+        if (held) Visit(key, *held, now);
+        return true;
+      });
   if (!last.ok()) {
     net::Log("expiry sweep failed: %s", last.status().message().c_str());
     return;
@@ -59,13 +62,12 @@ void Sweeper::Tick() {
   }
 }
 
-void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
+void Sweeper::Visit(std::string_view storage_key, std::string_view held,
+                    uint64_t now_ms) {
   auto key = ParseDataKey(storage_key);
-  if (!key) return VisitHint(storage_key, now_ms);
-  // The overlay may hold a newer record than the store: act on that one.
-  auto held = group_commit_->Lookup(storage_key);
-  if (!held.ok() || !held.value()) return;
-  const std::string& encoded = *held.value();
+  if (!key) return VisitHint(storage_key, held, now_ms);
+  // A copy: replacing the record below ends the view of a pending one.
+  const std::string encoded(held);
   auto record = cluster::ParseRecord(encoded);
   if (!record.ok()) return;
   if (flush_->Covers(record->version) ||
@@ -73,7 +75,7 @@ void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
                            static_cast<uint64_t>(config_.gc_grace_ms))) {
     auto removed = group_commit_->Remove(storage_key, encoded);
     if (removed.ok() && removed.value()) {
-      trees_->Update(key->key, PeerTrees::RankOf(encoded), "");
+      trees_->Update(key->key, cluster::RankOf(encoded), std::nullopt);
       ++purged_;
     }
   } else if (record->tombstone) {
@@ -89,20 +91,19 @@ void Sweeper::Visit(std::string_view storage_key, uint64_t now_ms) {
     std::string replacement = cluster::EncodeRecord(tombstone);
     auto replaced = group_commit_->Replace(storage_key, encoded, replacement);
     if (replaced.ok() && replaced.value()) {
-      trees_->Update(key->key, PeerTrees::RankOf(encoded),
-                     PeerTrees::RankOf(replacement));
+      trees_->Update(key->key, cluster::RankOf(encoded),
+                     cluster::RankOf(replacement));
     }
   } else {
     ++current_.live;
   }
 }
 
-void Sweeper::VisitHint(std::string_view storage_key, uint64_t now_ms) {
+void Sweeper::VisitHint(std::string_view storage_key, std::string_view held,
+                        uint64_t now_ms) {
   auto hint = ParseHintKey(storage_key);
-  if (!hint) return;  // the flush mark
-  auto held = group_commit_->Lookup(storage_key);
-  if (!held.ok() || !held.value()) return;
-  const std::string& encoded = *held.value();
+  if (!hint) return;                // the flush mark
+  const std::string encoded(held);  // as in Visit
   auto record = cluster::ParseRecord(encoded);
   if (!record.ok()) return;
   if (!flush_->Covers(record->version) &&

@@ -48,8 +48,11 @@ class Sweeper {
           GroupCommit* group_commit, PeerTrees* trees, const FlushMark* flush,
           HintLedger* ledger);
   void Tick();
-  void Visit(std::string_view storage_key, uint64_t now_ms);
-  void VisitHint(std::string_view storage_key, uint64_t now_ms);
+  // Sweeps `held`, the newest record under `storage_key`.
+  void Visit(std::string_view storage_key, std::string_view held,
+             uint64_t now_ms);
+  void VisitHint(std::string_view storage_key, std::string_view held,
+                 uint64_t now_ms);
 
   const cluster::Config& config_;
   GroupCommit* group_commit_;

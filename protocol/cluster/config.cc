@@ -445,6 +445,10 @@ const Directive kDirectives[] = {
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kInt64Max, c.gc_grace_ms);
      }},
+    {"record-index-max-memory", 1, 1, "<bytes>",
+     [](const Args& a, Config& c) {
+       return SetMemory(a[0], 0, c.record_index_max_memory);
+     }},
     {"expiry-sweep-rate", 1, 1, "<records per second>",
      [](const Args& a, Config& c) {
        return SetInt(a[0], 1, kIntMax, c.expiry_sweep_rate);

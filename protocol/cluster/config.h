@@ -107,6 +107,11 @@ struct Config {
   // Hints older than this are purged undelivered, and never served.
   int64_t gc_grace_ms = 10LL * 24 * 3600 * 1000;
   int expiry_sweep_rate = 20000;  // expiry-sweep-rate: records scanned/s
+  // record-index-max-memory: the memory a replica spends on the index of
+  // the versions it holds, which spares each write a LevelDB read (about
+  // 100 bytes a key). Past it the index keeps the keys used most recently,
+  // and writes to the others read LevelDB. 0: no limit.
+  int64_t record_index_max_memory = 1LL << 30;
   // replica-output-buffer-limit <bytes> <seconds>: a replica stops running
   // a connection's requests while <bytes> of its replies wait to be sent, so
   // a connection holds at most that plus one reply, and closes one that

@@ -334,6 +334,22 @@ TEST_F(ConfigTest, MemorySizes) {
   }
 }
 
+TEST_F(ConfigTest, RecordIndexMaxMemory) {
+  Result<Config> defaults = Load("port 1\n");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  EXPECT_EQ(defaults->record_index_max_memory, 1LL << 30);
+  for (const auto& [text, bytes] : std::vector<std::pair<std::string, int64_t>>{
+           {"0", 0}, {"64mb", 64LL << 20}}) {
+    Result<Config> c = Load("record-index-max-memory " + text + "\n");
+    ASSERT_TRUE(c.ok()) << text << ": " << c.status().message();
+    EXPECT_EQ(c->record_index_max_memory, bytes) << text;
+  }
+  ExpectErrorStartsWith("record-index-max-memory lots\n",
+                        At(1,
+                           "'record-index-max-memory': \"lots\" is not a "
+                           "memory size"));
+}
+
 TEST_F(ConfigTest, MemorySizeErrors) {
   struct Case {
     std::string line;

@@ -81,22 +81,35 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     loop_ = net::Loop::Create().value();
-    Open(StoreTuning());
+    Open(StoreTuning(), 0);
   }
 
-  // Opens the store (closed) with `tuning`, and a GroupCommit over it.
-  void Open(const StoreTuning& tuning) {
+  // Opens the store (closed) with `tuning`, and a GroupCommit over it with
+  // an index of at most `index_bytes` (0: no bound) loaded from the store.
+  void Open(const StoreTuning& tuning, size_t index_bytes) {
     auto store = RecordStore::Open(dir_, &env_, tuning);
     ASSERT_TRUE(store.ok()) << store.status().message();
     store_ = std::move(store.value());
+    auto index = RecordIndex::Load(*store_, index_bytes);
+    ASSERT_TRUE(index.ok()) << index.status().message();
     gc_ = GroupCommit::Create(
-        *loop_, store_.get(), GetParam(),
+        *loop_, store_.get(), std::move(index.value()), GetParam(),
         [this](uint64_t token, const cluster::Status& s) {
           (s.ok() ? done_ : failed_).push_back(token);
         },
-        [this](std::string_view key, std::string_view v) {
-          lost_.emplace_back(key, v);
+        [this](std::string_view key,
+               const std::optional<cluster::RecordRank>& rank) {
+          lost_.emplace_back(key, rank);
         });
+  }
+
+  // Closes the GroupCommit and the store, as a replica that stops, and
+  // opens them again.
+  void Restart(size_t index_bytes) {
+    gc_->Close();
+    uv_run(loop_->uv(), UV_RUN_DEFAULT);
+    store_.reset();
+    Open(StoreTuning(), index_bytes);
   }
 
   void TearDown() override {
@@ -130,14 +143,16 @@ class GroupCommitTest : public ::testing::TestWithParam<cluster::AppendFsync> {
   std::vector<uint64_t> done_;    // tokens acknowledged
   std::vector<uint64_t> failed_;  // tokens that completed with an error
   std::vector<uint64_t> expected_failures_;
-  std::vector<std::pair<std::string, std::string>> lost_;  // key, rank
+  std::vector<std::pair<std::string, std::optional<cluster::RecordRank>>>
+      lost_;  // key, rank
 };
 
 TEST_P(GroupCommitTest, KeepsOnlyTheNewestVersion) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(20, "new"), 1).ok());
   auto prev = gc_->Offer("k", Encoded(10, "old"), 2);  // arrives late
   ASSERT_TRUE(prev.ok());
-  ASSERT_TRUE(prev.value().has_value());  // it saw "new" as held
+  EXPECT_EQ(prev->before, HeldRecord::Of(Encoded(20, "new")));
+  EXPECT_FALSE(prev->applied);
   RunUntilDone(2);
   EXPECT_EQ(ValueOf(store_->Get("k").value()), "new");
   EXPECT_EQ(gc_->stats().superseded, 1u);
@@ -154,16 +169,39 @@ TEST_P(GroupCommitTest, PendingWritesAreVisibleToReads) {
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()), "v");
 }
 
+// A scan of the store reads what is durable; a pending write or delete is
+// newer than that.
+TEST_P(GroupCommitTest, AScanSeesPendingRecordsOverTheStores) {
+  ASSERT_TRUE(gc_->Offer("a", Encoded(5, "durable"), 1).ok());
+  ASSERT_TRUE(gc_->Offer("b", Encoded(5, "durable"), 2).ok());
+  ASSERT_TRUE(gc_->Offer("c", Encoded(5, "durable"), 3).ok());
+  RunUntilDone(3);
+  ASSERT_TRUE(gc_->Offer("a", Encoded(6, "pending"), 4).ok());
+  ASSERT_TRUE(gc_->Remove("b", Encoded(5, "durable")).value());
+  std::map<std::string, std::string> seen;
+  auto scanned = store_->Scan(
+      {"a", "d"}, "", 10, [&](std::string_view key, std::string_view stored) {
+        auto newest = gc_->NewestScanned(key, stored);
+        seen[std::string(key)] = newest ? ValueOf(std::string(*newest)) : "-";
+        return true;
+      });
+  ASSERT_TRUE(scanned.ok());
+  EXPECT_EQ(seen, (std::map<std::string, std::string>{
+                      {"a", "pending"}, {"b", "-"}, {"c", "durable"}}));
+  RunUntilDone(4);
+}
+
 TEST_P(GroupCommitTest, ReturnsThePreviousRecord) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(5, "first"), 1).ok());
   RunUntilDone(1);
   auto prev = gc_->Offer("k", Encoded(6, "second"), 2);
   ASSERT_TRUE(prev.ok());
-  ASSERT_TRUE(prev.value().has_value());
-  EXPECT_EQ(*prev.value(), Encoded(5, "first"));
+  EXPECT_EQ(prev->before, HeldRecord::Of(Encoded(5, "first")));
+  EXPECT_TRUE(prev->applied);
   auto none = gc_->Offer("other", Encoded(6, "x"), 3);
   ASSERT_TRUE(none.ok());
-  EXPECT_FALSE(none.value().has_value());
+  EXPECT_FALSE(none->before.has_value());
+  EXPECT_TRUE(none->applied);
   RunUntilDone(3);
 }
 
@@ -224,8 +262,7 @@ TEST_P(GroupCommitTest, NothingIsAcknowledgedOnTheStrengthOfAFailedBatch) {
   // Only the failed batch's own record was lost, and said so.
   ASSERT_EQ(lost_.size(), 1u);
   EXPECT_EQ(lost_[0].first, "k");
-  EXPECT_EQ(lost_[0].second,
-            cluster::EncodeRank(cluster::RankOf(Encoded(20, "new"))));
+  EXPECT_EQ(lost_[0].second, cluster::RankOf(Encoded(20, "new")));
   EXPECT_EQ(ValueOf(gc_->Lookup("k").value()),
             ValueOf(store_->Get("k").value()));
 }
@@ -243,20 +280,115 @@ TEST_P(GroupCommitTest, OneFailedBatchFailsNoLaterOne) {
   EXPECT_EQ(done_.size(), 19u);
   EXPECT_FALSE(store_->Get("k1").value().has_value());
   EXPECT_EQ(ValueOf(store_->Get("k20").value()), "v");
+  // The index never took the lost record: k1 holds nothing.
+  auto again = gc_->Offer("k1", Encoded(0, "older"), 21);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->before.has_value());
+  EXPECT_TRUE(again->applied);
+  RunUntilDone(21);
+}
+
+// The index holds the newest record accepted; when its batch fails, what
+// the store holds counts again.
+TEST_P(GroupCommitTest, AFailedBatchPutsBackWhatTheStoreHolds) {
+  ASSERT_TRUE(gc_->Offer("k", Encoded(5, "stored"), 1).ok());
+  RunUntilDone(1);
+  env_.fail_appends = 1;
+  ASSERT_TRUE(gc_->Offer("k", Encoded(9, "lost"), 2).ok());
+  RunUntilDone(2);
+  expected_failures_ = {2};
+  EXPECT_EQ(failed_, expected_failures_);
+  auto after = gc_->Offer("k", Encoded(7, "later"), 3);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->before, HeldRecord::Of(Encoded(5, "stored")));
+  EXPECT_TRUE(after->applied);
+  RunUntilDone(3);
+  EXPECT_EQ(ValueOf(store_->Get("k").value()), "later");
 }
 
 TEST_P(GroupCommitTest, SurvivesReopen) {
   ASSERT_TRUE(gc_->Offer("k", Encoded(7, "durable"), 1).ok());
   RunUntilDone(1);
-  gc_->Close();
-  uv_run(loop_->uv(), UV_RUN_DEFAULT);
-  store_.reset();
-  auto reopened = RecordStore::Open(dir_, &env_);
-  ASSERT_TRUE(reopened.ok());
-  EXPECT_EQ(ValueOf(reopened.value()->Get("k").value()), "durable");
-  store_ = std::move(reopened.value());
-  gc_ = GroupCommit::Create(*loop_, store_.get(), GetParam(),
-                            [](uint64_t, const cluster::Status&) {});
+  Restart(0);
+  EXPECT_EQ(ValueOf(store_->Get("k").value()), "durable");
+  EXPECT_EQ(ValueOf(gc_->Lookup("k").value()), "durable");
+}
+
+// The version check of a write reads the index, not the store; a restart
+// rebuilds the index from the store.
+TEST_P(GroupCommitTest, VersionChecksReadTheIndexAlsoAfterARestart) {
+  ASSERT_TRUE(gc_->Offer("k", Encoded(7, "first"), 1).ok());
+  RunUntilDone(1);
+  auto older = gc_->Offer("k", Encoded(6, "older"), 2);
+  ASSERT_TRUE(older.ok());
+  EXPECT_FALSE(older->applied);
+  EXPECT_EQ(older->before, HeldRecord::Of(Encoded(7, "first")));
+  RunUntilDone(2);
+  Restart(0);
+  EXPECT_EQ(gc_->index().keys(), 1u);
+  auto after = gc_->Offer("k", Encoded(6, "older"), 3);
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->applied);
+  EXPECT_EQ(after->before, HeldRecord::Of(Encoded(7, "first")));
+  auto fresh = gc_->Offer("fresh", Encoded(1, "v"), 4);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->before.has_value());
+  RunUntilDone(4);
+  EXPECT_EQ(gc_->stats().store_reads, 0u);
+}
+
+// A tombstone is held like any record (a read answers it without the
+// store); once purged, the key holds nothing, and an older write lands.
+TEST_P(GroupCommitTest, TheIndexFollowsTombstonesAndPurges) {
+  cluster::Record deleted;
+  deleted.version = {9, 0, 1};
+  deleted.tombstone = true;
+  const std::string tombstone = cluster::EncodeRecord(deleted);
+  ASSERT_TRUE(gc_->Offer("k", Encoded(5, "v"), 1).ok());
+  ASSERT_TRUE(gc_->Offer("k", tombstone, 2).ok());
+  RunUntilDone(2);
+  EXPECT_EQ(*gc_->Lookup("k").value(), tombstone);
+  auto late = gc_->Offer("k", Encoded(8, "late"), 3);
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->applied);
+  RunUntilDone(3);
+  // Purged, as the sweeper does past gc-grace; a write acknowledged after
+  // it is in the same batch or a later one.
+  ASSERT_TRUE(gc_->Remove("k", tombstone).value());
+  ASSERT_TRUE(gc_->Offer("other", Encoded(1, "v"), 4).ok());
+  RunUntilDone(4);
+  EXPECT_EQ(gc_->index().keys(), 1u);  // "other"
+  EXPECT_FALSE(gc_->Lookup("k").value().has_value());
+  auto old = gc_->Offer("k", Encoded(4, "old"), 5);
+  ASSERT_TRUE(old.ok());
+  EXPECT_TRUE(old->applied);
+  EXPECT_FALSE(old->before.has_value());
+  RunUntilDone(5);
+  Restart(0);
+  EXPECT_EQ(ValueOf(gc_->Lookup("k").value()), "old");
+  EXPECT_EQ(gc_->stats().store_reads, 0u);
+}
+
+// An index too small for the keys falls back to the store, and decides the
+// same.
+TEST_P(GroupCommitTest, ABoundedIndexDecidesAsTheStore) {
+  constexpr uint64_t kKeys = 2000;
+  Restart(96 * 1024);
+  for (uint64_t i = 1; i <= kKeys; ++i) {
+    ASSERT_TRUE(gc_->Offer("k" + std::to_string(i), Encoded(10, "v"), i).ok());
+  }
+  RunUntilDone(kKeys);
+  EXPECT_FALSE(gc_->index().complete());
+  for (uint64_t i = 1; i <= kKeys; ++i) {
+    auto older =
+        gc_->Offer("k" + std::to_string(i), Encoded(9, "old"), kKeys + i);
+    ASSERT_TRUE(older.ok());
+    EXPECT_FALSE(older->applied) << i;
+    EXPECT_EQ(older->before, HeldRecord::Of(Encoded(10, "v"))) << i;
+  }
+  RunUntilDone(2 * kKeys);
+  EXPECT_EQ(gc_->stats().superseded, kKeys);
+  EXPECT_GT(gc_->stats().store_reads, 0u);
 }
 
 // LevelDB's compaction behind (tiny memtables, and a single level-0 table
@@ -268,7 +400,8 @@ TEST_P(GroupCommitTest, WritesDuringACompactionBacklogAreAllAcknowledged) {
   store_.reset();
   Open({.write_buffer_bytes = 64 << 10,
         .table_bytes = 64 << 10,
-        .level0_behind_tables = 1});
+        .level0_behind_tables = 1},
+       0);
   const std::string value(4096, 'v');
   const int kKeys = 50;
   uint64_t token = 0;

@@ -90,5 +90,36 @@ TEST(ReadChoiceTest, AfterFlushAnswersTheNewerOfRecordAndFlush) {
   }
 }
 
+// What a write answers as the record it found: AfterFlush, by summary.
+TEST(ReadChoiceTest, HeaderAfterFlushAnswersTheNewerOfRecordAndFlush) {
+  const FlushMark none;
+  const FlushMark flush = FlushAt(10);
+  const std::string flush_header(cluster::RecordHeader(flush.record()));
+  struct Case {
+    const char* name;
+    const FlushMark* mark;
+    std::optional<std::string> held;
+    std::optional<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {"no flush, nothing held", &none, std::nullopt, std::nullopt},
+      {"no flush, a record", &none, Rec(5),
+       std::string(cluster::RecordHeader(Rec(5)))},
+      {"flush, nothing held", &flush, std::nullopt, flush_header},
+      {"flush covers an older record", &flush, Rec(5), flush_header},
+      {"flush covers an equal version", &flush, Rec(10), flush_header},
+      {"a newer record survives", &flush, Rec(11),
+       std::string(cluster::RecordHeader(Rec(11)))},
+  };
+  for (const Case& c : cases) {
+    std::optional<HeldRecord> held;
+    if (c.held) held = HeldRecord::Of(*c.held);
+    auto answer = HeaderAfterFlush(held, *c.mark);
+    EXPECT_EQ(answer ? std::optional<std::string>(*answer) : std::nullopt,
+              c.expected)
+        << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace leaderless::replica
