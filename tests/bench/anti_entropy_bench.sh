@@ -117,13 +117,13 @@ start_replica() {  # start_replica I
   start "replica r$i" "$tmp/r$i.log" \
     "$build_dir/replica/leaderless-replica" "$conf" \
     --replica-id "r$i" --dir "$tmp/r$i" --logfile "$tmp/r$i.log"
-  rpid[$i]=$last_pid
+  rpid[i]=$last_pid
   wait_ping "replica r$i" "$last_pid" "${rport[$i]}" "$tmp/r$i.log"
 }
 
 start_cluster() {
   local pp
-  read -r rport[1] rport[2] rport[3] pp < <(free_ports 4)
+  read -r "rport[1]" "rport[2]" "rport[3]" pp < <(free_ports 4)
   proxy_port=$pp
   conf="$tmp/cluster.conf"
   {
@@ -457,18 +457,7 @@ EOF
 main() {
   parse_args "$@"
   check_tools
-  if [ -z "$build_dir" ]; then
-    log "building (scripts/build.sh)"
-    local built
-    built=$("$repo/scripts/build.sh" | tail -n 1) ||
-      die "scripts/build.sh failed (see above); --build-dir DIR benchmarks an existing build"
-    build_dir="$repo/$built"
-  fi
-  build_dir=$(cd "$build_dir" && pwd)
-  local b
-  for b in proxy/leaderless-proxy replica/leaderless-replica; do
-    [ -x "$build_dir/$b" ] || die "$build_dir/$b not found"
-  done
+  find_build
 
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/leaderless-ae-bench.XXXXXX")
   mkdir -p "$tmp/raw"

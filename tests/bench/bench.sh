@@ -221,22 +221,7 @@ start_leaderless() {
   read -r p1 p2 p3 pp < <(free_ports 4)
   mkdir -p "$dir"
   conf="$dir/cluster.conf"
-  # The whole cluster in one file (both executables ignore directives that
-  # are not theirs); values as redis-conf/*.conf apart from ports and fsync.
-  cat >"$conf" <<EOF2
-replica r1 127.0.0.1:$p1
-replica r2 127.0.0.1:$p2
-replica r3 127.0.0.1:$p3
-replication-factor 3
-read-quorum 2
-write-quorum 2
-tokens-per-replica 128
-request-timeout-ms 1000
-bind 127.0.0.1
-port $pp
-proxy-id 1
-appendfsync $fsync
-EOF2
+  write_cluster_conf "$conf" "$fsync" "$p1" "$p2" "$p3" "$pp"
   local ports=("$p1" "$p2" "$p3") replicas=""
   for i in 1 2 3; do
     start "replica r$i ($fsync)" "$dir/r$i.log" \
@@ -714,21 +699,6 @@ report_misses() {
 
 # ---------------------------------------------------------------- main
 
-# Sets build_dir to a build holding both executables.
-find_build() {
-  if [ -z "$build_dir" ]; then
-    log "building (scripts/build.sh)"
-    local built
-    built=$("$repo/scripts/build.sh" | tail -n 1) ||
-      die "scripts/build.sh failed (see above); --build-dir DIR benchmarks an existing build"
-    build_dir="$repo/$built"
-  fi
-  build_dir=$(cd "$build_dir" && pwd)
-  local b
-  for b in proxy/leaderless-proxy replica/leaderless-replica; do
-    [ -x "$build_dir/$b" ] || die "$build_dir/$b not found"
-  done
-}
 
 # The rounds, the memory run and the degraded run.
 main_rounds() {

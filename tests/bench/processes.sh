@@ -11,6 +11,44 @@ python=/usr/bin/python3
 die() { echo "$(basename "$0" .sh): $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
+# Sets build_dir (--build-dir, or built by scripts/build.sh) to a build
+# holding both executables.
+find_build() {
+  if [ -z "$build_dir" ]; then
+    log "building (scripts/build.sh)"
+    local built
+    # shellcheck disable=SC2154 # repo: set by the sourcing script
+    built=$("$repo/scripts/build.sh" | tail -n 1) ||
+      die "scripts/build.sh failed (see above); --build-dir DIR benchmarks an existing build"
+    build_dir="$repo/$built"
+  fi
+  build_dir=$(cd "$build_dir" && pwd)
+  local b
+  for b in proxy/leaderless-proxy replica/leaderless-replica; do
+    [ -x "$build_dir/$b" ] || die "$build_dir/$b not found"
+  done
+}
+
+# write_cluster_conf FILE APPENDFSYNC P1 P2 P3 PROXY_PORT: the whole cluster
+# in one file (both executables ignore directives that are not theirs), N=3
+# W=2 R=2, values as redis-conf/*.conf apart from ports and fsync.
+write_cluster_conf() {
+  cat >"$1" <<EOF
+replica r1 127.0.0.1:$3
+replica r2 127.0.0.1:$4
+replica r3 127.0.0.1:$5
+replication-factor 3
+read-quorum 2
+write-quorum 2
+tokens-per-replica 128
+request-timeout-ms 1000
+bind 127.0.0.1
+port $6
+proxy-id 1
+appendfsync $2
+EOF
+}
+
 tmp=""
 pids=()   # every process we started and that may still run
 names=()  # parallel to pids: a label for messages

@@ -67,20 +67,7 @@ start_cluster() {
   read -r p1 p2 p3 pp < <(free_ports 4)
   mkdir -p "$dir"
   conf="$dir/cluster.conf"
-  cat >"$conf" <<EOF
-replica r1 127.0.0.1:$p1
-replica r2 127.0.0.1:$p2
-replica r3 127.0.0.1:$p3
-replication-factor 3
-read-quorum 2
-write-quorum 2
-tokens-per-replica 128
-request-timeout-ms 1000
-bind 127.0.0.1
-port $pp
-proxy-id 1
-appendfsync $fsync
-EOF
+  write_cluster_conf "$conf" "$fsync" "$p1" "$p2" "$p3" "$pp"
   replica_ports=("$p1" "$p2" "$p3")
   for i in 1 2 3; do
     start "replica r$i" "$dir/r$i.log" \
@@ -153,10 +140,7 @@ replica_report() {
 main() {
   parse_args "$@"
   command -v redis-benchmark >/dev/null || die "redis-benchmark not found"
-  if [ -z "$build_dir" ]; then
-    build_dir="$repo/$("$repo/scripts/build.sh" | tail -n 1)"
-  fi
-  build_dir=$(cd "$build_dir" && pwd)
+  find_build
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/leaderless-sustained.XXXXXX")
   trap cleanup EXIT
   trap 'log interrupted; exit 130' INT
