@@ -216,9 +216,8 @@ void ReplicaServer::RecordGet(net::Session& s,
   resp::ReplyWriter w(&s.Reply());
   const cluster::GetArgs args = cluster::ParseGetArgs(argv);
   std::optional<int64_t> max_bytes;
-  if (!args.max_bytes.empty()) max_bytes = resp::ParseInt64(args.max_bytes);
-  if (args.extra ||
-      (!args.max_bytes.empty() && (!max_bytes || *max_bytes < 0))) {
+  if (args.max_bytes) max_bytes = resp::ParseInt64(*args.max_bytes);
+  if (args.extra || (args.max_bytes && (!max_bytes || *max_bytes < 0))) {
     return w.Error("ERR bad LL.GET arguments");
   }
   auto record = NewestFor(args.key);

@@ -94,8 +94,8 @@ ReplicaRequestLimits RequestLimitsFor(const Config& config);
 // (name included) passed its command's arity check.
 struct GetArgs {
   std::string_view key;
-  std::string_view max_bytes;  // "" when not given
-  bool extra = false;          // more arguments than the grammar has
+  std::optional<std::string_view> max_bytes;  // when given
+  bool extra = false;  // more arguments than the grammar has
 };
 GetArgs ParseGetArgs(std::span<const std::string_view> argv);
 

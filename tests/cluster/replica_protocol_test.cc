@@ -141,13 +141,18 @@ TEST(ReplicaProtocolTest, ReadsArgumentsInTheirOrder) {
   const std::string_view get[] = {"LL.GET", "k"};
   GetArgs g = ParseGetArgs(get);
   EXPECT_EQ(g.key, "k");
-  EXPECT_EQ(g.max_bytes, "");
+  EXPECT_FALSE(g.max_bytes.has_value());
   EXPECT_FALSE(g.extra);
   const std::string_view capped[] = {"LL.GET", "k", "10", "x"};
   g = ParseGetArgs(capped);
   EXPECT_EQ(g.key, "k");
   EXPECT_EQ(g.max_bytes, "10");
   EXPECT_TRUE(g.extra);
+  // An empty bound is given, not absent: the replica refuses it as a number.
+  const std::string_view empty[] = {"LL.GET", "k", ""};
+  g = ParseGetArgs(empty);
+  ASSERT_TRUE(g.max_bytes.has_value());
+  EXPECT_EQ(*g.max_bytes, "");
   const std::string_view put[] = {"LL.PUT", "k", "rec"};
   PutArgs p = ParsePutArgs(put);
   EXPECT_EQ(p.key, "k");

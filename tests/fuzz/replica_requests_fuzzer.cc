@@ -47,8 +47,15 @@ std::optional<T> Canonical(std::string_view text) {
 }
 
 std::optional<std::string> Get(Argv argv) {
+  const GetArgs a = ParseGetArgs(argv);
+  if (a.extra) return std::nullopt;  // the replica refuses it
+  std::optional<size_t> max_bytes;
+  if (a.max_bytes) {
+    max_bytes = Canonical<size_t>(*a.max_bytes);
+    if (!max_bytes) return std::nullopt;
+  }
   std::string out;
-  AppendGetRequest(&out, argv[1]);
+  AppendGetRequest(&out, a.key, max_bytes);
   return out;
 }
 
