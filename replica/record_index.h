@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -29,10 +30,14 @@ namespace leaderless::replica {
 // Loop thread only.
 class RecordIndex {
  public:
+  // Called for each record of the store a Load() scans.
+  using ScanFn =
+      std::function<void(std::string_view storage_key, const HeldRecord&)>;
   // Loads every record of `store`, until `max_bytes` (0: no bound) is
-  // reached; the index is then incomplete.
+  // reached; the index is then incomplete. With `each`, the scan goes on
+  // to the end and calls it for every record (the one scan at start-up).
   static cluster::Result<std::unique_ptr<RecordIndex>> Load(
-      const RecordStore& store, size_t max_bytes);
+      const RecordStore& store, size_t max_bytes, const ScanFn& each = {});
   // An empty, complete index: that of an empty store.
   explicit RecordIndex(size_t max_bytes);
   ~RecordIndex();
