@@ -43,7 +43,7 @@ cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
     auto it = overlay_.find(key);
     if (it != overlay_.end()) {
       if (it->second.record.empty()) return std::optional<std::string>();
-      return std::optional<std::string>(it->second.record);
+      return std::optional<std::string>(std::string_view(it->second.record));
     }
   }
   HeldRecord held;
@@ -148,7 +148,12 @@ void GroupCommit::Stage(std::string_view key, std::string_view encoded,
   Batch& open = Open();
   const uint64_t stage = next_stage_++;
   auto it = overlay_.find(key);
-  if (it == overlay_.end()) it = overlay_.emplace(key, Pending()).first;
+  if (it == overlay_.end()) {
+    it = overlay_
+             .emplace(std::piecewise_construct, std::forward_as_tuple(key),
+                      std::forward_as_tuple())
+             .first;
+  }
   Pending& pending = it->second;
   pending.record.assign(encoded);
   pending.digest = held ? held->digest : 0;

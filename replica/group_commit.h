@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -151,9 +152,17 @@ class GroupCommit {
 
     void Clear();
   };
-  // A record accepted, not yet durable; "" for a pending delete.
+  // A record accepted, not yet durable; "" for a pending delete. Its bytes
+  // come from the overlay's pool.
   struct Pending {
-    std::string record;
+    using allocator_type = std::pmr::polymorphic_allocator<>;
+    explicit Pending(const allocator_type& alloc) : record(alloc) {}
+    Pending(const Pending& other, const allocator_type& alloc)
+        : record(other.record, alloc),
+          digest(other.digest),
+          stage(other.stage) {}
+
+    std::pmr::string record;
     uint64_t digest = 0;  // cluster::RankOf(record).digest
     uint64_t stage = 0;
   };
@@ -199,9 +208,14 @@ class GroupCommit {
   uint64_t level0_checked_ms_ = UINT64_MAX;
   bool compaction_behind_ = false;
 
-  // Accepted, not yet durable: key -> the newest record.
-  std::unordered_map<std::string, Pending, StringHash, std::equal_to<>>
-      overlay_;
+  // Accepted, not yet durable: key -> the newest record. Entries live from
+  // a write to its batch's end: from a pool, malloc would take its slow path
+  // for most of them (LevelDB's larger allocations consolidate its free
+  // lists between batches).
+  std::pmr::unsynchronized_pool_resource overlay_pool_;
+  std::pmr::unordered_map<std::pmr::string, Pending, StringHash,
+                          std::equal_to<>>
+      overlay_{&overlay_pool_};
   std::unique_ptr<Batch> open_;     // gathering this iteration's writes
   std::unique_ptr<Batch> running_;  // on the worker thread (always mode)
   // A finished batch, emptied: reusing its buffers spares each batch

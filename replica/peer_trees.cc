@@ -54,16 +54,11 @@ void PeerTrees::Update(std::string_view key, const Rank& before,
   }
 }
 
-cluster::Status PeerTrees::Rebuild(const RecordStore& store) {
-  auto last =
-      store.Scan(AllData(), "", SIZE_MAX,
-                 [this](std::string_view storage_key, std::string_view value) {
-                   auto key = ParseDataKey(storage_key);
-                   if (key && cluster::ParseRecord(value).ok())
-                     Update(key->key, std::nullopt, cluster::RankOf(value));
-                   return true;
-                 });
-  return last.ok() ? cluster::Status::OK() : last.status();
+void PeerTrees::AddStored(std::string_view storage_key,
+                          const cluster::RecordRank& rank) {
+  if (auto data = ParseDataKey(storage_key)) {
+    Update(data->key, std::nullopt, rank);
+  }
 }
 
 }  // namespace leaderless::replica

@@ -11,14 +11,13 @@
 #include "protocol/cluster/record.h"
 #include "protocol/cluster/ring.h"
 #include "protocol/cluster/status.h"
-#include "replica/record_store.h"
 
 namespace leaderless::replica {
 
 // One Merkle tree per peer replica, over the keys this replica and that
 // peer are both home to: the two trees of a pair cover the same keys, so
 // equal roots mean equal contents. Updated on every data write (O(1) per
-// peer that shares the key) and rebuilt from the store at start-up.
+// peer that shares the key) and filled from the store at start-up.
 // Loop thread only.
 class PeerTrees {
  public:
@@ -29,8 +28,9 @@ class PeerTrees {
   // `ring` must outlive this. `self` indexes config.replicas.
   PeerTrees(const cluster::Config& config, const cluster::Ring& ring, int self);
 
-  // Scans every data record in `store` into the trees.
-  cluster::Status Rebuild(const RecordStore& store);
+  // Enters a record the store holds under `storage_key` (a start-up scan
+  // passes each): data keys only.
+  void AddStored(std::string_view storage_key, const cluster::RecordRank& rank);
 
   // Whether `peer` (an index into config.replicas) and this replica are
   // both home to `key`.

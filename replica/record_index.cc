@@ -72,13 +72,16 @@ RecordIndex::~RecordIndex() {
 }
 
 cluster::Result<std::unique_ptr<RecordIndex>> RecordIndex::Load(
-    const RecordStore& store, size_t max_bytes) {
+    const RecordStore& store, size_t max_bytes, const ScanFn& each) {
   auto index = std::make_unique<RecordIndex>(max_bytes);
   auto last = store.Scan(AllKeys(), "", SIZE_MAX,
                          [&](std::string_view key, std::string_view record) {
-                           index->Put(key, HeldRecord::Of(record));
+                           const std::optional<HeldRecord> held =
+                               HeldRecord::Of(record);
                            // Once full, the rest would only replace keys.
-                           return index->complete();
+                           if (index->complete()) index->Put(key, held);
+                           if (held && each) each(key, *held);
+                           return index->complete() || each;
                          });
   if (!last.ok()) return last.status();
   return index;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -16,9 +17,9 @@ namespace leaderless::replica {
 
 // The storage keys the store holds, each with a summary of its record
 // (HeldRecord), in memory: a write compares versions without reading
-// LevelDB. It mirrors the store: it is loaded by a scan at start-up, and
-// whoever writes to the store updates it once the write succeeded
-// (GroupCommit). Keys and summaries only: about 100 bytes a key.
+// LevelDB. It is loaded by a scan at start-up; then its owner (GroupCommit)
+// tells it each record it accepts, and what the store holds again when a
+// batch fails. Keys and summaries only: about 100 bytes a key.
 //
 // Bounded by `max_bytes` (record-index-max-memory): past it the index
 // forgets keys, those not looked up since the clock hand last passed them
@@ -29,10 +30,14 @@ namespace leaderless::replica {
 // Loop thread only.
 class RecordIndex {
  public:
+  // Called for each record of the store a Load() scans.
+  using ScanFn =
+      std::function<void(std::string_view storage_key, const HeldRecord&)>;
   // Loads every record of `store`, until `max_bytes` (0: no bound) is
-  // reached; the index is then incomplete.
+  // reached; the index is then incomplete. With `each`, the scan goes on
+  // to the end and calls it for every record (the one scan at start-up).
   static cluster::Result<std::unique_ptr<RecordIndex>> Load(
-      const RecordStore& store, size_t max_bytes);
+      const RecordStore& store, size_t max_bytes, const ScanFn& each = {});
   // An empty, complete index: that of an empty store.
   explicit RecordIndex(size_t max_bytes);
   ~RecordIndex();
@@ -40,8 +45,8 @@ class RecordIndex {
   RecordIndex& operator=(const RecordIndex&) = delete;
 
   enum class Known {
-    kHeld,      // the store holds a record; *held says which
-    kAbsent,    // the store holds nothing under the key
+    kHeld,      // the key holds a record; *held says which
+    kAbsent,    // the key holds nothing
     kAskStore,  // the index cannot tell: read the store
   };
   // What the index knows of `key`. A key it holds counts as recently used.
@@ -51,11 +56,11 @@ class RecordIndex {
   // key that may hold a value, told from the key's hash alone. Not a use.
   Known Peek(std::string_view key, HeldRecord* held) const;
 
-  // The store now holds the record `held` summarizes under `key`, or, with
-  // nullopt, something that is not a record: lookups of `key` are then sent
-  // to the store. May forget other keys to stay within the bound.
+  // `key` now holds the record `held` summarizes, or, with nullopt,
+  // something that is not a record: lookups of `key` are then sent to the
+  // store. May forget other keys to stay within the bound.
   void Put(std::string_view key, const std::optional<HeldRecord>& held);
-  // The store no longer holds `key`.
+  // `key` no longer holds anything.
   void Erase(std::string_view key);
 
   bool complete() const { return complete_; }

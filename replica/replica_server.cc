@@ -61,10 +61,12 @@ cluster::Status ReplicaServer::Start() {
   auto flushed = store_->Get(FlushMark::kFlushKey);
   if (!flushed.ok()) return flushed.status();
   if (flushed.value()) flush_.Raise(*flushed.value());
-  cluster::Status rebuilt = trees_.Rebuild(*store_);
-  if (!rebuilt.ok()) return rebuilt;
+  // One scan fills the index and the Merkle trees.
   auto index = RecordIndex::Load(
-      *store_, static_cast<size_t>(config_.record_index_max_memory));
+      *store_, static_cast<size_t>(config_.record_index_max_memory),
+      [this](std::string_view storage_key, const HeldRecord& held) {
+        trees_.AddStored(storage_key, held.Rank());
+      });
   if (!index.ok()) return index.status();
   if (!index.value()->complete()) {
     net::Log(

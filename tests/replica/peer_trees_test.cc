@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "replica/record_index.h"
 #include "replica/storage_keys.h"
 
 namespace leaderless::replica {
@@ -55,7 +56,7 @@ TEST_F(PeerTreesTest, AnUpdateReplacesTheEntry) {
   EXPECT_EQ(Roots(updated), Roots(empty));
 }
 
-TEST_F(PeerTreesTest, ARebuildHoldsWhatTheUpdatesHeld) {
+TEST_F(PeerTreesTest, AStartUpScanFillsWhatTheUpdatesFilled) {
   char tmpl[] = "/tmp/peer_trees_test.XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   {
@@ -69,9 +70,17 @@ TEST_F(PeerTreesTest, ARebuildHoldsWhatTheUpdatesHeld) {
       batch.Put(DataKey(key), record);
       updated.Update(key, std::nullopt, cluster::RankOf(record));
     }
+    // Hints and the flush mark are not in the trees.
+    batch.Put(HintKey("r2", "key:0"),
+              cluster::EncodeRecord({{9, 0, 1}, false, 0, "hint"}));
+    batch.Put("f", cluster::EncodeRecord({{9, 0, 1}, true, 0, ""}));
     ASSERT_TRUE(store->Write(batch, false).ok());
     PeerTrees rebuilt(config_, ring_, 0);
-    ASSERT_TRUE(rebuilt.Rebuild(*store).ok());
+    auto index = RecordIndex::Load(
+        *store, 0, [&](std::string_view storage_key, const HeldRecord& held) {
+          rebuilt.AddStored(storage_key, held.Rank());
+        });
+    ASSERT_TRUE(index.ok());
     EXPECT_EQ(Roots(rebuilt), Roots(updated));
   }
   std::filesystem::remove_all(tmpl);

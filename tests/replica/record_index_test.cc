@@ -228,6 +228,15 @@ TEST_F(RecordIndexLoadTest, LoadStopsAtTheBound) {
   EXPECT_FALSE(index.value()->complete());
   EXPECT_LT(index.value()->keys(), 10000u);
   EXPECT_EQ(Says(*index.value(), DataKey("not written")), "ask");
+  // A scan for more than the index goes on to the end.
+  size_t seen = 0;
+  auto scanned = RecordIndex::Load(
+      *store_, 256 * 1024, [&](std::string_view, const HeldRecord& held) {
+        EXPECT_FALSE(held.tombstone());
+        ++seen;
+      });
+  ASSERT_TRUE(scanned.ok());
+  EXPECT_EQ(seen, 10000u);
 }
 
 }  // namespace
