@@ -49,6 +49,16 @@ constexpr size_t kReplyFraming = 32;
 // A write's or a flush's answer: a record header, nil, or an error line.
 constexpr size_t kWriteReplyBytes = 1024;
 
+// The flow (link_budget.h) of a request about `key`. Flows keep their order
+// on a link while others may pass them, so a key's requests must share one:
+// a read waiting for room must not overtake a write of the same key sent
+// before it (the write has given its key back already, key_locks.h).
+// Requests about no key in particular (flushes, scans) share the flow of
+// "": their effects are ordered by versions, not by arrival.
+uint64_t FlowOf(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
 // Takes a replica's answer to an ask op into `replies` (until the op has
 // replied); false if it failed.
 bool TakeAskReply(bool replied, std::vector<net::PeerReply>& replies,
@@ -210,7 +220,8 @@ void Coordinator::Retire(std::unique_ptr<Op> op) {
   retired();
 }
 
-void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
+void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired,
+                       ReadFor purpose) {
   std::string& command = request_;
   command.clear();
   cluster::AppendGetRequest(&command, key, kFirstReadBytes);
@@ -221,6 +232,7 @@ void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
   int sent = static_cast<int>(targets.size());
   auto op = NewOp(false, true, sent, config_.read_quorum, std::move(done));
   op->retired = std::move(retired);
+  op->for_write = purpose == ReadFor::kWrite;
   if (sent < config_.read_quorum) {
     Finish(*op, QuorumResult::Outcome::kUnavailable);
     return Retire(std::move(op));
@@ -243,10 +255,17 @@ void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired) {
 }
 
 bool Coordinator::AskNext(uint64_t op_id, Op& op, const std::string& command) {
+  // A read dropped unsent for a client that has gone is not asked again:
+  // its targets left count as failed, so it settles now and lets go of its
+  // key rather than holding it until its deadline.
+  if (!Wanted(op)) {
+    for (; op.asked < op.targets.size(); ++op.asked) op.tracker.AddFailure();
+    return false;
+  }
   while (op.asked < op.targets.size()) {
     const uint16_t r = op.targets[op.asked++];
     if (links_[r]->Send(command, op_id, kFirstReadBytes + kReplyFraming,
-                        op.owner)) {
+                        FlowOf(op.key))) {
       op.waiting.push_back(r);
       return true;
     }
@@ -295,7 +314,7 @@ void Coordinator::SendAll(std::unique_ptr<Op> op,
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
   for (uint16_t r : targets) {
-    if (links_[r]->Send(command, id, reply_bytes, ref.owner)) {
+    if (links_[r]->Send(command, id, reply_bytes, FlowOf(ref.key))) {
       ref.waiting.push_back(r);
     } else {
       ref.tracker.AddFailure();
@@ -414,7 +433,7 @@ void Coordinator::SendWrite(std::string_view key, const cluster::Record& record,
                                     encoded);
     }
     if (links_[t.replica]->Send(t.home < 0 ? plain : hinted, id,
-                                kWriteReplyBytes, ref.owner)) {
+                                kWriteReplyBytes, FlowOf(key))) {
       ref.waiting.push_back(t.replica);
       sloppy |= t.home >= 0;
       counters_.hinted_writes += t.home >= 0;
@@ -469,16 +488,19 @@ bool Coordinator::AskAgainWithRoom(uint64_t op_id, Op& op, uint16_t replica,
   std::string command;
   const auto room = static_cast<size_t>(length);
   cluster::AppendGetRequest(&command, op.key, room);
-  return links_[replica]->Send(command, op_id, room + kReplyFraming, op.owner);
+  return links_[replica]->Send(command, op_id, room + kReplyFraming,
+                               FlowOf(op.key));
 }
 
 bool Coordinator::StillWanted(uint64_t op_id) {
   auto it = ops_.find(op_id);
-  if (it == ops_.end()) return false;  // past its deadline
-  const Op& op = *it->second;
+  return it != ops_.end() && Wanted(*it->second);  // gone: past its deadline
+}
+
+bool Coordinator::Wanted(const Op& op) const {
   // A write goes on once begun, as Redis runs a command it has read; a
   // read for a client that has gone is not worth its bytes.
-  return op.is_write || op.owner == 0 || !owner_alive_ ||
+  return op.is_write || op.for_write || op.owner == 0 || !owner_alive_ ||
          owner_alive_(op.owner);
 }
 
@@ -607,7 +629,7 @@ void Coordinator::SendRepair(const Op& op, std::string_view record,
   Op& ref = *repair;
   uint64_t id = Start(std::move(repair));
   for (uint16_t r : stale) {
-    if (links_[r]->Send(command, id, kWriteReplyBytes, ref.owner)) {
+    if (links_[r]->Send(command, id, kWriteReplyBytes, FlowOf(op.key))) {
       ref.waiting.push_back(r);
       ++counters_.read_repairs;
     } else {

@@ -90,10 +90,15 @@ class Coordinator : public net::PeerLink::Listener {
   Coordinator(const cluster::Config& config, net::Loop& loop);
   ~Coordinator() override;
 
+  // What a read is for: a reply, worth nothing once its client has gone,
+  // or a write (INCR's read), which goes on as a write does.
+  enum class ReadFor { kReply, kWrite };
+
   // Quorum read of `key`. `done` runs exactly once, possibly before Read()
   // returns (when too few replicas are reachable); `retired`, if given,
   // runs once after it.
-  void Read(std::string_view key, DoneFn done, RetiredFn retired = nullptr);
+  void Read(std::string_view key, DoneFn done, RetiredFn retired = nullptr,
+            ReadFor purpose = ReadFor::kReply);
 
   // What a write does when W replicas acknowledge it without taking it: they
   // hold a version at least as new (a proxy clock that ran ahead before a
@@ -213,14 +218,15 @@ class Coordinator : public net::PeerLink::Listener {
           done(std::move(done)) {}
 
     bool is_write;
-    bool client;         // a client waits (not a background repair)
-    bool ask = false;    // AskRange / AskAll: answers kept as they are
-    uint64_t owner = 0;  // see OwnerScope
+    bool for_write = false;  // a read that a write waits for (ReadFor)
+    bool client;             // a client waits (not a background repair)
+    bool ask = false;        // AskRange / AskAll: answers kept as they are
+    uint64_t owner = 0;      // see OwnerScope
     cluster::QuorumTracker tracker;
     int reachable;
     DoneFn done;
     RetiredFn retired;
-    std::string key;  // reads, for read repair
+    std::string key;  // reads, for read repair; and a link's flow
     // Reads: the replicas to ask, in order (read_targets.h), the key's
     // homes the first `homes` of them; the first `asked` were asked.
     std::vector<uint16_t> targets;
@@ -283,8 +289,11 @@ class Coordinator : public net::PeerLink::Listener {
   void SendRepair(const Op& op, std::string_view record,
                   const std::vector<uint16_t>& stale, int needed, DoneFn done);
   void OnDeadline(uint64_t op_id);
+  // Whether anyone still waits for `op`'s outcome (StillWanted).
+  bool Wanted(const Op& op) const;
   // Asks read `op`'s next target not asked yet, passing over those whose
-  // links refuse (each a failure): false if none was left.
+  // links refuse (each a failure): false if none was left, or its client
+  // has gone.
   bool AskNext(uint64_t op_id, Op& op, const std::string& command);
   // AskNext() for an op already sent, counting a request sent in `counter`.
   void AskNextForRead(uint64_t op_id, Op& op, uint64_t& counter);

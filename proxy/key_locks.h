@@ -16,8 +16,9 @@ namespace leaderless::proxy {
 // acknowledged; every other command on those keys, reads included, waits
 // its turn behind it, so a pipelined GET after an INCR sees the INCR and two
 // clients' INCRs never both read the same value. A write that only sends
-// its requests holds its keys just while it sends them: replica links are
-// FIFO, so anything sent after it sees it. A read holds its keys until it
+// its requests holds its keys just while it sends them: on a replica link
+// the requests about one key keep their order (coordinator.cc's FlowOf),
+// so anything sent after it sees it. A read holds its keys until it
 // replied: it may ask one more replica later (a slow or failed one,
 // coordinator.h), and that request must not see the writes of commands
 // that came after the read.

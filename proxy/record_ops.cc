@@ -59,9 +59,9 @@ namespace {
 void RunReadModifyWrite(Coordinator& c, const LaterReply& reply,
                         std::shared_ptr<KeyLocks::Leases> hold, std::string key,
                         ModifyFn modify, int attempts_left) {
-  c.Read(key, [&c, reply, hold = std::move(hold), key,
-               modify = std::move(modify),
-               attempts_left](QuorumResult&& read) mutable {
+  auto decide = [&c, reply, hold = std::move(hold), key,
+                 modify = std::move(modify),
+                 attempts_left](QuorumResult&& read) mutable {
     if (!read.ok()) return reply.Error(read.Error());
     uint64_t now = c.WallMs();
     auto live = LiveRecord(read, now);
@@ -89,7 +89,8 @@ void RunReadModifyWrite(Coordinator& c, const LaterReply& reply,
     };
     c.Write(key, std::move(*record), std::move(done), nullptr,
             Coordinator::OnSuperseded::kReport);
-  });
+  };
+  c.Read(key, std::move(decide), nullptr, Coordinator::ReadFor::kWrite);
 }
 
 }  // namespace

@@ -38,6 +38,8 @@ std::optional<LinkBudget::Turn> LinkBudget::Next(
   } else {
     turns_.push_back(flow);
   }
+  // The batch ends with the queue: the next backlog starts a new one.
+  if (turns_.empty()) refilling_ = false;
   return turn;
 }
 
@@ -49,6 +51,7 @@ std::vector<LinkBudget::Request> LinkBudget::TakeAll() {
   }
   flows_.clear();
   turns_.clear();
+  refilling_ = false;
   waiting_ = 0;
   waiting_bytes_ = 0;
   return all;

@@ -20,10 +20,10 @@ namespace leaderless::net {
 // that does not fit waits; one costing more than the whole budget goes
 // alone. Waiting requests go in batches, once half the budget is free, so
 // that the peer gets them together (one read, one storage batch) rather
-// than one per reply. They belong to flows (a client, say): a flow's
-// requests keep their order, and flows with requests waiting take turns,
-// one request each, so that one client's many requests do not hold
-// another's behind them.
+// than one per reply. They belong to flows (a key, say): a flow's requests
+// keep their order, and flows with requests waiting take turns, one
+// request each, so that one flow's many requests do not hold another's
+// behind them.
 class LinkBudget {
  public:
   struct Request {

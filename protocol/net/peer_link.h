@@ -70,8 +70,9 @@ struct PeerLinkOptions {
 // A pipelined hiredis connection to one peer (a replica), reconnecting by
 // itself with backoff. It is up only after the peer answered a probe
 // (PING) on the new connection, and goes down on disconnect or when the
-// caller reports repeated timeouts. Requests queue on the one connection and
-// replies come back in order; callers match them by the op id they gave.
+// caller reports repeated timeouts. Requests sent go out in the order their
+// flows allow (Send) and replies come back in that order; callers match
+// them by the op id they gave.
 //
 // Heap-allocated (owns a uv timer); Close() it, and it frees itself once
 // its handles are closed. Loop thread only.

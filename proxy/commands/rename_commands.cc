@@ -89,7 +89,8 @@ void Move(KeyCall& call, MoveRule rule, void (*missing)(resp::ReplyWriter&)) {
       reads,
       [&c, keys](size_t i, Coordinator::DoneFn cb,
                  Coordinator::RetiredFn retired) {
-        c.Read(keys->view()[1 + i], std::move(cb), std::move(retired));
+        c.Read(keys->view()[1 + i], std::move(cb), std::move(retired),
+               Coordinator::ReadFor::kWrite);
       },
       [&c, reply = call.reply, hold = call.hold, keys, rule,
        missing](std::vector<QuorumResult>& results) {

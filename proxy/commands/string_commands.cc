@@ -217,7 +217,7 @@ void MSetNx(KeyCall& call) {
           cb(std::move(read));
         };
         c.Read(owned->view()[1 + 2 * i], std::move(header_only),
-               std::move(retired));
+               std::move(retired), Coordinator::ReadFor::kWrite);
       },
       [&c, reply = call.reply, hold = call.hold, owned,
        pairs](std::vector<QuorumResult>& reads) {

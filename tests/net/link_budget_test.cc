@@ -78,7 +78,23 @@ TEST(LinkBudgetTest, WaitingRequestsGoAsRepliesMakeRoom) {
   EXPECT_EQ(budget.waiting_bytes(), 0u);
 }
 
-// A client with many large requests waiting does not hold another's
+// A backlog that formed after an earlier one was sent whole waits, as the
+// first did, until half the budget is free: the batch ended with the queue.
+TEST(LinkBudgetTest, EveryBacklogWaitsForHalfTheBudget) {
+  LinkBudget budget(100);
+  budget.Sent(100);
+  budget.Wait(0, Req(1, 10, 0));
+  budget.Answered(100);
+  EXPECT_EQ(Drain(budget), std::vector<uint64_t>{1});  // 10 in flight
+  budget.Sent(85);
+  budget.Wait(0, Req(2, 10, 0));
+  budget.Answered(30);  // 65 in flight: room for it, but past half
+  EXPECT_TRUE(Drain(budget).empty());
+  budget.Answered(20);
+  EXPECT_EQ(Drain(budget), std::vector<uint64_t>{2});
+}
+
+// Many large requests of one flow (a key) waiting do not hold another's
 // behind them: flows take turns, and each flow keeps its own order.
 TEST(LinkBudgetTest, FlowsTakeTurns) {
   LinkBudget budget(1000);
