@@ -317,7 +317,9 @@ bool Session::OutputPaused() const {
 }
 
 bool Session::Stalled(uint64_t now_ms) {
-  if (!OutputPaused()) {
+  // Paused with nothing being written: its bytes wait behind a reply not
+  // ready yet (a write waiting for its fsync, say), not for the peer.
+  if (!OutputPaused() || !write_in_flight_) {
     stall_watched_ = false;
     return false;
   }

@@ -40,8 +40,9 @@ struct ServerLimits {
   size_t max_pending_replies = 1024;
   // A session with this many bytes of replies waiting to be sent runs no
   // more of its requests, and is not read from, until they fall below it
-  // (0: never). A burst of pipelined requests then adds at most one reply
-  // past it, and a peer that reads slowly is slowed down, not dropped.
+  // (0: never). Only the replies of requests already run (at most
+  // max_pending_replies) then add to it, and a peer that reads slowly is
+  // slowed down, not dropped.
   size_t output_pause_bytes = 0;
   // A session paused so, from which not one byte could be written for this
   // long, is closed: its peer does not read its replies (0: never).
