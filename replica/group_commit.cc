@@ -1,6 +1,7 @@
 #include "replica/group_commit.h"
 
 #include <set>
+#include <utility>
 
 #include "protocol/cluster/record.h"
 #include "protocol/net/work_queue.h"
@@ -17,14 +18,7 @@ GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
       done_(std::move(done)),
       lost_(std::move(lost)),
       check_(net::IterationHook::Create(loop, [this] { FlushOpen(); })),
-      everysec_(net::Timer::Create(loop, [this] {
-        // A batch on the worker waits for compaction: a sync now would
-        // wait behind it on the loop thread. The next tick syncs both.
-        if (!dirty_since_sync_ || running_) return;
-        dirty_since_sync_ = false;
-        ++stats_.syncs;
-        (void)store_->Sync();  // as Redis: a failed sync is retried
-      })) {}
+      everysec_(net::Timer::Create(loop, [this] { SyncEverySecond(); })) {}
 
 GroupCommit* GroupCommit::Create(net::Loop& loop, RecordStore* store,
                                  std::unique_ptr<RecordIndex> index,
@@ -168,6 +162,26 @@ void GroupCommit::Stage(std::string_view key, std::string_view encoded,
   open.written.push_back({it->first, held, stage});
 }
 
+void GroupCommit::SyncEverySecond() {
+  if (!dirty_since_sync_) return;
+  if (running_) {
+    // A sync here would wait behind the worker's batch on the loop thread:
+    // the next batch the worker writes syncs instead.
+    sync_owed_ = true;
+    return;
+  }
+  if (CompactionBehind()) {
+    // LevelDB stalls a sync as it stalls a write: on the worker, alone.
+    sync_owed_ = true;
+    RunOnWorker(spare_ ? std::move(spare_) : std::make_unique<Batch>());
+    return;
+  }
+  dirty_since_sync_ = false;
+  sync_owed_ = false;
+  ++stats_.syncs;
+  (void)store_->Sync();  // as Redis: a failed sync is retried
+}
+
 GroupCommit::Batch& GroupCommit::Open() {
   if (!open_) open_ = spare_ ? std::move(spare_) : std::make_unique<Batch>();
   return *open_;
@@ -179,6 +193,7 @@ void GroupCommit::Batch::Clear() {
   tokens.clear();
   yielded.clear();
   status = cluster::Status::OK();
+  sync = false;
 }
 
 cluster::Result<bool> GroupCommit::Replace(std::string_view key,
@@ -220,7 +235,13 @@ void GroupCommit::FlushOpen() {
   // catches up: on the worker, so that the loop goes on serving reads while
   // the writes that arrive meanwhile gather into the next batch and their
   // sessions' replies wait (push-back, see BehindWrites in README).
-  running_ = std::move(open_);
+  RunOnWorker(std::move(open_));
+}
+
+void GroupCommit::RunOnWorker(std::unique_ptr<Batch> batch) {
+  batch->sync = mode_ == cluster::AppendFsync::kAlways ||
+                std::exchange(sync_owed_, false);
+  running_ = std::move(batch);
   net::QueueWork(
       loop_, [this] { OnWork(); }, [this] { OnWorkDone(); });
 }
@@ -238,18 +259,17 @@ bool GroupCommit::CompactionBehind() {
 void GroupCommit::OnWork() {
   // Worker thread: touches only running_, which the loop leaves alone until
   // OnWorkDone.
-  running_->status =
-      store_->Write(running_->writes, mode_ == cluster::AppendFsync::kAlways);
+  running_->status = store_->Write(running_->writes, running_->sync);
 }
 
 void GroupCommit::OnWorkDone() {
   std::unique_ptr<Batch> batch = std::move(running_);
-  if (mode_ == cluster::AppendFsync::kAlways) {
-    ++stats_.syncs;
-  } else {
+  if (mode_ != cluster::AppendFsync::kAlways && !batch->writes.empty()) {
     ++stats_.behind_batches;
-    dirty_since_sync_ = true;
   }
+  stats_.syncs += batch->sync;
+  // No inline write runs while a batch is on the worker: a sync covers all.
+  dirty_since_sync_ = !batch->sync || !batch->status.ok();
   if (!batch->status.ok()) FailYieldedTo(*batch);
   Finish(std::move(batch));
   FlushOpen();  // also while closing: accepted writes still land

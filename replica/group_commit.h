@@ -31,6 +31,8 @@ namespace leaderless::replica {
 // unless LevelDB's compaction is behind: then it goes to the worker thread
 // as with `always` (without sync), so that LevelDB's slowdown and stop
 // stall the worker, not the loop, and later writes wait in the next batch.
+// The `everysec` sync goes there too while compaction is behind, or rides
+// on the batch the worker writes next if one is there already.
 //
 // Keys are storage keys (storage_keys.h): data and hints alike. A record is
 // kept only if it supersedes the one held (cluster::Supersedes: a newer
@@ -61,8 +63,9 @@ class GroupCommit {
     uint64_t applied = 0;     // records written (newer than held)
     uint64_t superseded = 0;  // records not above the held one, not written
     uint64_t syncs = 0;       // fsyncs
-    // Batches written on the worker, without sync, because LevelDB's
-    // compaction was behind (level-0 tables at its slowdown trigger).
+    // Batches written on the worker, with `no` or `everysec`, because
+    // LevelDB's compaction was behind (level-0 tables at its slowdown
+    // trigger).
     uint64_t behind_batches = 0;
     // Writes whose version check read the store: the index could not tell.
     uint64_t store_reads = 0;
@@ -149,6 +152,7 @@ class GroupCommit {
     std::vector<uint64_t> tokens;
     std::vector<Yield> yielded;
     cluster::Status status;
+    bool sync = false;  // written with a sync (on the worker)
 
     void Clear();
   };
@@ -189,8 +193,13 @@ class GroupCommit {
   // `failed` did not reach the store: the writes of the open batch that
   // yielded to one of its records fail now.
   void FailYieldedTo(const Batch& failed);
+  // Writes `batch` on the worker thread, with the sync its mode or an owed
+  // `everysec` sync asks for.
+  void RunOnWorker(std::unique_ptr<Batch> batch);
   void OnWork();
   void OnWorkDone();
+  // The `everysec` timer's sync.
+  void SyncEverySecond();
   // Whether LevelDB's level-0 backlog would slow or stop a write now.
   bool CompactionBehind();
 
@@ -205,6 +214,7 @@ class GroupCommit {
   int open_handles_ = 2;
   bool closing_ = false;
   bool dirty_since_sync_ = false;
+  bool sync_owed_ = false;  // an `everysec` sync waits for the worker
   uint64_t level0_checked_ms_ = UINT64_MAX;
   bool compaction_behind_ = false;
 
@@ -217,7 +227,7 @@ class GroupCommit {
                           std::equal_to<>>
       overlay_{&overlay_pool_};
   std::unique_ptr<Batch> open_;     // gathering this iteration's writes
-  std::unique_ptr<Batch> running_;  // on the worker thread (always mode)
+  std::unique_ptr<Batch> running_;  // on the worker thread
   // A finished batch, emptied: reusing its buffers spares each batch
   // allocations, and the large free of its encoding, which makes malloc
   // sort its small free chunks again.

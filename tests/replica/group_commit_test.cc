@@ -427,6 +427,23 @@ TEST_P(GroupCommitTest, WritesDuringACompactionBacklogAreAllAcknowledged) {
   if (GetParam() != cluster::AppendFsync::kAlways) {
     EXPECT_GT(gc_->stats().behind_batches, 0u);
   }
+  if (GetParam() != cluster::AppendFsync::kEverySec) return;
+  // `everysec` syncs while batches keep going to the worker (its timer's
+  // sync rides on the next one), not only once writes stop.
+  const uint64_t syncs = gc_->stats().syncs;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (gc_->stats().syncs == syncs &&
+         std::chrono::steady_clock::now() < deadline) {
+    ++token;
+    ASSERT_TRUE(gc_->Offer("k" + std::to_string(token % kKeys),
+                           Encoded(token, value), token)
+                    .ok());
+    uv_run(loop_->uv(), UV_RUN_NOWAIT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_GT(gc_->stats().syncs, syncs);
+  RunUntilDone(token);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllModes, GroupCommitTest,
