@@ -35,12 +35,6 @@ inline constexpr char kProtectedModeDenied[] =
 bool ProtectedModeRefuses(bool protected_mode, bool password_set,
                           bool bind_loopback_only, bool client_loopback);
 
-// Whether `ip`, a literal IPv4 or IPv6 address, is loopback: 127.0.0.0/8,
-// ::1, or 127.0.0.0/8 mapped into IPv6 (how a dual-stack listener sees an
-// IPv4 client). Anything else, including text that is not an address, is
-// not. Redis 7.2 and later count all of 127.0.0.0/8 (7.0 only 127.0.0.1).
-bool IsLoopbackAddress(std::string_view ip);
-
 // ProtectedModeRefuses for a client at `peer` ("ip:port", as
 // net::Session::peer_address() gives it; "" if unknown, which is refused
 // like a remote client) of a proxy configured by `config`.

@@ -124,12 +124,6 @@ int RecordStore::Level0Files() const {
   return std::atoi(value.c_str());
 }
 
-std::string RecordStore::Property(std::string_view name) const {
-  std::string value;
-  if (!db_->GetProperty(ToSlice(name), &value)) return {};
-  return value;
-}
-
 cluster::Status RecordStore::Sync() {
   leveldb::WriteBatch empty;
   leveldb::WriteOptions options;

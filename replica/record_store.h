@@ -88,8 +88,6 @@ class RecordStore {
   bool CompactionBehind() const {
     return Level0Files() >= level0_behind_tables_;
   }
-  // A LevelDB property ("leveldb.stats"...), "" if unknown.
-  std::string Property(std::string_view name) const;
 
  private:
   RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,

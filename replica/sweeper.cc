@@ -43,8 +43,7 @@ void Sweeper::Tick() {
   auto last = group_commit_->store()->Scan(
       SweptKeys(), cursor_, budget,
       [&](std::string_view key, std::string_view stored) {
-        // A pending record is newer than the
-        // store's: act on that one.
+        // A pending record is newer than the store's: act on that one.
         auto held = group_commit_->NewestScanned(key, stored);
         if (held) Visit(key, *held, now);
         return true;

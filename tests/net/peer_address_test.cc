@@ -5,6 +5,20 @@
 namespace leaderless::net {
 namespace {
 
+TEST(PeerAddressTest, LoopbackIpLiterals) {
+  for (const char* ip :
+       {"127.0.0.1", "127.0.0.2", "127.255.255.255", "::1", "0:0:0:0:0:0:0:1",
+        "::ffff:127.0.0.1", "::ffff:127.1.2.3"}) {
+    EXPECT_TRUE(IsLoopbackAddress(ip)) << ip;
+  }
+  for (const char* ip :
+       {"0.0.0.0", "::", "192.0.2.2", "10.0.0.1", "128.0.0.1", "126.0.0.1",
+        "::2", "fe80::1", "::ffff:192.0.2.2", "::127.0.0.1", "localhost", "",
+        "127.0.0.1:6379", "127.0.0", "127.0.0.1 "}) {
+    EXPECT_FALSE(IsLoopbackAddress(ip)) << ip;
+  }
+}
+
 TEST(PeerAddressTest, LoopbackAddresses) {
   EXPECT_TRUE(IsLoopbackPeer("127.0.0.1:6379"));
   EXPECT_TRUE(IsLoopbackPeer("127.255.3.4:1"));  // all of 127.0.0.0/8
