@@ -343,4 +343,56 @@ BackgroundReads::~BackgroundReads() {
   thread_.join();
 }
 
+std::string LogPath(const Cluster& cluster, const std::string& name) {
+  return cluster.dir() + "/" + name + ".log";
+}
+
+bool LogHas(const std::string& path, std::string_view text) {
+  std::ifstream log(path);
+  std::stringstream all;
+  all << log.rdbuf();
+  return all.str().find(text) != std::string::npos;
+}
+
+::testing::AssertionResult WaitForLog(const std::string& path,
+                                      std::string_view text) {
+  if (WaitUntil([&] { return LogHas(path, text); })) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "no \"" << text << "\" in " << path << ":\n"
+         << ReadLogTail(path);
+}
+
+CheckedTraffic::CheckedTraffic(int port)
+    : thread_([this, port] {
+        auto client = RedisClient::Connect(port);
+        if (!client) return Fail("cannot connect");
+        for (long i = 0; !stop_; ++i) {
+          const std::string key = "checked:" + std::to_string(i % 100);
+          const std::string value = std::to_string(i);
+          Reply set = client->Command({"SET", key, value});
+          if (set != Reply::Status("OK")) return Fail("SET: " + set.str);
+          Reply get = client->Command({"GET", key});
+          if (get != Reply::String(value)) return Fail("GET: " + get.str);
+          ++done_;
+        }
+      }) {}
+
+bool CheckedTraffic::RunsFurther(long more) {
+  const long target = done_ + more;
+  return WaitUntil([&] { return done_ >= target || failed_; }) && !failed_;
+}
+
+std::string CheckedTraffic::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  return failure_;
+}
+
+void CheckedTraffic::Fail(std::string why) {
+  failure_ = std::move(why);
+  failed_ = true;
+}
+
 }  // namespace leaderless::test

@@ -150,4 +150,38 @@ class BackgroundReads {
   std::thread thread_;
 };
 
+// The log file of process `name` ("r1", "proxy0"...) of `cluster`.
+std::string LogPath(const Cluster& cluster, const std::string& name);
+// Whether the log at `path` holds `text` anywhere.
+bool LogHas(const std::string& path, std::string_view text);
+// Waits until the log at `path` holds `text`; a failure shows its tail.
+::testing::AssertionResult WaitForLog(const std::string& path,
+                                      std::string_view text);
+
+// Another client, served right all along: SETs and GETs of its own keys on
+// its own connection to a proxy, in a thread, until stopped; keeps the
+// first reply that was not the expected one, and stops there.
+class CheckedTraffic {
+ public:
+  explicit CheckedTraffic(int port);
+  ~CheckedTraffic() { Stop(); }
+  CheckedTraffic(const CheckedTraffic&) = delete;
+  CheckedTraffic& operator=(const CheckedTraffic&) = delete;
+
+  // Waits until `more` SET+GET pairs succeed after this call (or one
+  // fails): requests that ran while the caller did something.
+  bool RunsFurther(long more);
+  // Stops; "" if every request succeeded, else what went wrong.
+  std::string Stop();
+
+ private:
+  void Fail(std::string why);
+
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> failed_{false};
+  std::atomic<long> done_{0};
+  std::string failure_;  // written by the thread before failed_
+  std::thread thread_;
+};
+
 }  // namespace leaderless::test

@@ -10,14 +10,6 @@
 // The other integration tests run over authenticated links too: the
 // harness gives every cluster a replica-password unless told otherwise.
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <optional>
 #include <string>
@@ -50,22 +42,6 @@ std::string Encoded(const cluster::Version& version,
   r.tombstone = !value;
   if (value) r.value = std::move(*value);
   return cluster::EncodeRecord(r);
-}
-
-// Waits until the log at `path` holds `text`.
-::testing::AssertionResult WaitForLog(const std::string& path,
-                                      const std::string& text) {
-  if (WaitUntil(
-          [&] { return ReadLogTail(path).find(text) != std::string::npos; })) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "no \"" << text << "\" in " << path << ":\n"
-         << ReadLogTail(path);
-}
-
-std::string LogOf(const Cluster& cluster, const std::string& name) {
-  return cluster.dir() + "/" + name + ".log";
 }
 
 // ---- One connection, straight to a replica --------------------------------
@@ -122,7 +98,7 @@ TEST_F(ReplicaAuthTest, UnauthenticatedCommandsAreRefusedAndChangeNothing) {
   }
   // The first refusal of each second is logged, later ones counted.
   EXPECT_TRUE(
-      WaitForLog(LogOf(*cluster_, "r1"), "refused ll.get from 127.0.0.1:"));
+      WaitForLog(LogPath(*cluster_, "r1"), "refused ll.get from 127.0.0.1:"));
 }
 
 // AUTH [default] <replica-password> opens the session; anything else is
@@ -163,7 +139,7 @@ TEST_F(ReplicaAuthTest, AuthWithTheSecretOnly) {
   EXPECT_NE(info.str.find("\r\nclient_access:password\r\n"), std::string::npos);
   EXPECT_GE(FieldValue(info.str, "acl_access_denied_auth:"), 8);
   EXPECT_TRUE(
-      WaitForLog(LogOf(*cluster_, "r2"), "refused AUTH from 127.0.0.1:"));
+      WaitForLog(LogPath(*cluster_, "r2"), "refused AUTH from 127.0.0.1:"));
 }
 
 // HELLO works before AUTH only with its AUTH option; this replica speaks
@@ -253,7 +229,7 @@ std::unique_ptr<Process> StartProxy(const Cluster& cluster,
                                    cluster.dir() + "/proxy0.conf", "--port",
                                    std::to_string(port)};
   argv.insert(argv.end(), overrides.begin(), overrides.end());
-  return Process::Start(argv, LogOf(cluster, name));
+  return Process::Start(argv, LogPath(cluster, name));
 }
 
 // A proxy with a wrong replica-password, and one with none, reach no
@@ -305,10 +281,10 @@ TEST(ReplicaAuthLinkTest, ProxyWithAWrongSecretReachesNoReplica) {
     EXPECT_NE(info.find("replicas_up:0\r\n"), std::string::npos) << info;
     EXPECT_TRUE(client->Command({"GET", "k"}).IsError("UNAVAILABLE")) << info;
     EXPECT_TRUE(client->Command({"SET", "k", "v"}).IsError("UNAVAILABLE"));
-    EXPECT_TRUE(WaitForLog(LogOf(cluster, cases[i].name),
+    EXPECT_TRUE(WaitForLog(LogPath(cluster, cases[i].name),
                            "refused this proxy: " + cases[i].refusal));
     for (int r = 0; r < 3; ++r) {
-      EXPECT_TRUE(WaitForLog(LogOf(cluster, Cluster::ReplicaId(r)),
+      EXPECT_TRUE(WaitForLog(LogPath(cluster, Cluster::ReplicaId(r)),
                              cases[i].replica_log));
     }
   }
@@ -355,14 +331,14 @@ TEST(ReplicaAuthLinkTest, ReplicaLinksWithAWrongSecretStayDownUntilFixed) {
   const std::string r1 =
       "replica r1 (127.0.0.1:" + std::to_string(cluster.replica_port(0)) + ")";
   for (const std::string link : {"handoff", "anti-entropy"}) {
-    EXPECT_TRUE(WaitForLog(LogOf(cluster, "r1"), r3 + " refused the " + link +
-                                                     " link: " + kWrongPass));
-    EXPECT_TRUE(WaitForLog(LogOf(cluster, "r3"), r1 + " refused the " + link +
-                                                     " link: " + kWrongPass));
+    EXPECT_TRUE(WaitForLog(LogPath(cluster, "r1"), r3 + " refused the " + link +
+                                                       " link: " + kWrongPass));
+    EXPECT_TRUE(WaitForLog(LogPath(cluster, "r3"), r1 + " refused the " + link +
+                                                       " link: " + kWrongPass));
   }
   for (const std::string replica : {"r1", "r3"}) {
     EXPECT_TRUE(
-        WaitForLog(LogOf(cluster, replica), "refused AUTH from 127.0.0.1:"));
+        WaitForLog(LogPath(cluster, replica), "refused AUTH from 127.0.0.1:"));
   }
   EXPECT_TRUE(cluster.WaitForReplicasUp(2));
   std::string info;
@@ -408,56 +384,9 @@ TEST(ReplicaNoSecretTest, LoopbackClientsAreServed) {
   EXPECT_EQ(raw->Command({"HELLO"}).type, Reply::Type::kArray);
   EXPECT_NE(raw->Command({"INFO"}).str.find("\r\nclient_access:loopback\r\n"),
             std::string::npos);
-  EXPECT_TRUE(WaitForLog(LogOf(cluster, "r1"),
+  EXPECT_TRUE(WaitForLog(LogPath(cluster, "r1"),
                          "no replica-password: accepting loopback clients "
                          "only"));
-}
-
-// The first IPv4 address of this host that is not loopback; "" if none.
-std::string OtherAddress() {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return "";
-  std::string found;
-  for (ifaddrs* a = list; a != nullptr && found.empty(); a = a->ifa_next) {
-    if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET ||
-        (a->ifa_flags & IFF_LOOPBACK) || !(a->ifa_flags & IFF_UP)) {
-      continue;
-    }
-    char ip[INET_ADDRSTRLEN];
-    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
-    if (inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip))) found = ip;
-  }
-  freeifaddrs(list);
-  return found;
-}
-
-// Sends `bytes` to ip:port and reads until the server closes (or the
-// deadline passes): what it answered, and whether it closed.
-RawConnection::Drained SendAndDrain(const std::string& ip, int port,
-                                    const std::string& bytes) {
-  RawConnection::Drained result{"", false};
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-  if (fd >= 0 &&
-      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(bytes.size())) {
-    char buf[4096];
-    pollfd p = {fd, POLLIN, 0};
-    while (poll(&p, 1, static_cast<int>(kDeadline.count())) > 0) {
-      const ssize_t n = recv(fd, buf, sizeof(buf), 0);
-      if (n <= 0) {
-        result.closed = true;
-        break;
-      }
-      result.data.append(buf, static_cast<size_t>(n));
-    }
-  }
-  if (fd >= 0) close(fd);
-  return result;
 }
 
 // A one-replica cluster whose replica listens on this host's own
@@ -466,7 +395,7 @@ RawConnection::Drained SendAndDrain(const std::string& ip, int port,
 class ReplicaOnTheNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ip_ = OtherAddress();
+    ip_ = NonLoopbackIpv4();
     if (ip_.empty()) GTEST_SKIP() << "this host has no non-loopback address";
   }
 
@@ -512,7 +441,10 @@ TEST_F(ReplicaOnTheNetworkTest, WithoutASecretOtherHostsAreRefused) {
   for (const std::string& request :
        {RespCommand({"PING"}), RespCommand({"AUTH", "x"}),
         RespCommand({"LL.GET", "k"}) + RespCommand({"PING"})}) {
-    const RawConnection::Drained drained = SendAndDrain(ip_, port_, request);
+    auto raw = RawConnection::Connect(port_, 0, ip_);
+    ASSERT_TRUE(raw);
+    raw->Send(request);  // may find the connection closed already
+    const RawConnection::Drained drained = raw->ReadUntilClosed();
     EXPECT_TRUE(drained.closed);
     EXPECT_TRUE(drained.data.starts_with(
         "-DENIED leaderless-replica accepts loopback clients only"))

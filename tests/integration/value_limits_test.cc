@@ -9,10 +9,8 @@
 // replica was dropped (its INFO counts the connections it received) while
 // another client's requests all succeed.
 
-#include <atomic>
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "protocol/cluster/record.h"
@@ -45,52 +43,6 @@ long long InfoField(RedisClient& server, std::string_view field) {
              ? FieldValue(info.str, "\n" + std::string(field) + ":")
              : -1;
 }
-
-// SETs and GETs on its own connection to a proxy, in a thread, until
-// destroyed; remembers the first reply that was not the expected one.
-class OtherClient {
- public:
-  explicit OtherClient(int port)
-      : thread_([this, port] {
-          auto client = RedisClient::Connect(port);
-          if (!client) return Fail("cannot connect");
-          for (long i = 0; !stop_; ++i) {
-            const std::string key = "other:" + std::to_string(i % 100);
-            const std::string value = std::to_string(i);
-            Reply set = client->Command({"SET", key, value});
-            if (set != Reply::Status("OK")) return Fail("SET: " + set.str);
-            Reply get = client->Command({"GET", key});
-            if (get != Reply::String(value)) return Fail("GET: " + get.str);
-            ++done_;
-          }
-        }) {}
-  ~OtherClient() { Stop(); }
-
-  // Waits until `more` request pairs succeed after this call (or one
-  // fails): requests that ran while the caller did something.
-  bool RunsFurther(long more) {
-    const long target = done_ + more;
-    return WaitUntil([&] { return done_ >= target || failed_; }) && !failed_;
-  }
-  // Stops; "" if every request succeeded, else what went wrong.
-  std::string Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    return failure_;
-  }
-
- private:
-  void Fail(std::string why) {
-    failure_ = std::move(why);
-    failed_ = true;
-  }
-
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> failed_{false};
-  std::atomic<long> done_{0};
-  std::string failure_;  // written by the thread before failed_
-  std::thread thread_;
-};
 
 class ValueLimitsTest : public ::testing::Test {
  protected:
@@ -137,8 +89,34 @@ class ValueLimitsTest : public ::testing::Test {
 // SETRANGE at an offset that would make a string of 512 MB is refused
 // before anything is allocated or sent: the proxy does not grow, and the
 // requests of another client go on meanwhile.
+// LL.GET's bound on the record it sends: a longer record is answered by
+// its length (the proxy asks again with room for it); a bound that is not
+// a number of bytes, or an argument past the grammar, is refused.
+TEST_F(ValueLimitsTest, LlGetAnswersTheLengthOfARecordPastItsBound) {
+  ASSERT_EQ(client_->Command({"SET", "bounded", std::string(100, 'v')}),
+            Reply::Status("OK"));
+  RedisClient& replica = *replicas_[0];
+  Reply whole;
+  ASSERT_TRUE(WaitUntil([&] {
+    whole = replica.Command({"LL.GET", "bounded"});
+    return whole.type == Reply::Type::kString;
+  }));
+  const auto length = static_cast<long long>(whole.str.size());
+  EXPECT_EQ(replica.Command({"LL.GET", "bounded", std::to_string(length)}),
+            whole);
+  EXPECT_EQ(replica.Command({"LL.GET", "bounded", std::to_string(length - 1)}),
+            Reply::Integer(length));
+  for (const char* bound : {"", "-1", "x", "1.5"}) {
+    EXPECT_EQ(replica.Command({"LL.GET", "bounded", bound}),
+              Reply::Error("ERR bad LL.GET arguments"))
+        << "bound '" << bound << "'";
+  }
+  EXPECT_EQ(replica.Command({"LL.GET", "bounded", "10", "x"}),
+            Reply::Error("ERR bad LL.GET arguments"));
+}
+
 TEST_F(ValueLimitsTest, SetRangePastTheLimitIsRefusedBeforeAnyAllocation) {
-  OtherClient other(cluster_.proxy_port());
+  CheckedTraffic other(cluster_.proxy_port());
   ASSERT_TRUE(other.RunsFurther(10));
 #ifndef __SANITIZE_ADDRESS__  // its allocator's RSS says nothing of ours
   const pid_t proxy = ProcessIdOf(*client_);
@@ -165,7 +143,7 @@ TEST_F(ValueLimitsTest, SetRangePastTheLimitIsRefusedBeforeAnyAllocation) {
 // SET, reaches every replica and reads back, while another client's
 // requests succeed: no link is dropped for the record's header.
 TEST_F(ValueLimitsTest, ValueOfTheMaximumSizeIsStoredAndReadBack) {
-  OtherClient other(cluster_.proxy_port());
+  CheckedTraffic other(cluster_.proxy_port());
   ASSERT_TRUE(other.RunsFurther(10));
   EXPECT_EQ(client_->Command(
                 {"SETRANGE", "made", std::to_string(kMaxValue - 1), "x"}),
