@@ -2,6 +2,7 @@
 
 #include "replica/record_store.h"
 
+#include <leveldb/cache.h>
 #include <leveldb/db.h>
 #include <leveldb/filter_policy.h>
 #include <leveldb/write_batch.h>
@@ -23,8 +24,11 @@ cluster::Status FromLevelDb(const leveldb::Status& s) {
 }  // namespace
 
 RecordStore::RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,
-                         int level0_behind_tables)
-    : filter_(filter), db_(db), level0_behind_tables_(level0_behind_tables) {}
+                         leveldb::Cache* cache, int level0_behind_tables)
+    : filter_(filter),
+      cache_(cache),
+      db_(db),
+      level0_behind_tables_(level0_behind_tables) {}
 RecordStore::~RecordStore() = default;
 
 cluster::Result<std::unique_ptr<RecordStore>> RecordStore::Open(
@@ -49,14 +53,17 @@ cluster::Result<std::unique_ptr<RecordStore>> RecordStore::Open(
   // loop; a block that does not shrink by 1/8 is stored as is. It cuts the
   // bytes compactions read and write by what the values compress.
   options.compression = leveldb::kSnappyCompression;
+  options.block_cache = leveldb::NewLRUCache(tuning.block_cache_bytes);
   leveldb::DB* db = nullptr;
   leveldb::Status s = leveldb::DB::Open(options, dir, &db);
   if (!s.ok()) {
     delete options.filter_policy;
+    delete options.block_cache;
     return FromLevelDb(s);
   }
   return std::unique_ptr<RecordStore>(
-      new RecordStore(db, options.filter_policy, tuning.level0_behind_tables));
+      new RecordStore(db, options.filter_policy, options.block_cache,
+                      tuning.level0_behind_tables));
 }
 
 cluster::Result<std::optional<std::string>> RecordStore::Get(

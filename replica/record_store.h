@@ -12,6 +12,7 @@
 
 namespace leveldb {
 class DB;
+class Cache;
 class Env;
 class FilterPolicy;
 class WriteBatch;
@@ -23,6 +24,9 @@ namespace leaderless::replica {
 struct StoreTuning {
   size_t write_buffer_bytes = 32 << 20;  // memtable, and level-0 tables
   size_t table_bytes = 8 << 20;          // tables of levels 1 and up
+  // LevelDB's cache of uncompressed table blocks, which reads of records
+  // not in the memtable are served from (LevelDB's default is 8 MiB).
+  size_t block_cache_bytes = 64 << 20;
   // CompactionBehind() from this many level-0 tables: LevelDB's own
   // slowdown trigger (its constant, not an option in 1.23), from which
   // it sleeps 1 ms in every write, and stops writes at 12.
@@ -91,9 +95,10 @@ class RecordStore {
 
  private:
   RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,
-              int level0_behind_tables);
-  // Declared first so it is destroyed after the DB that uses it.
+              leveldb::Cache* cache, int level0_behind_tables);
+  // Declared first so they are destroyed after the DB that uses them.
   std::unique_ptr<const leveldb::FilterPolicy> filter_;
+  std::unique_ptr<leveldb::Cache> cache_;
   std::unique_ptr<leveldb::DB> db_;
   int level0_behind_tables_;
 };
