@@ -65,13 +65,14 @@ void Sweeper::Visit(std::string_view storage_key, std::string_view held,
                     uint64_t now_ms) {
   auto key = ParseDataKey(storage_key);
   if (!key) return VisitHint(storage_key, held, now_ms);
-  // A copy: replacing the record below ends the view of a pending one.
-  const std::string encoded(held);
-  auto record = cluster::ParseRecord(encoded);
+  auto record = cluster::ParseRecord(held);
   if (!record.ok()) return;
   if (flush_->Covers(record->version) ||
       cluster::IsPurgeable(*record, now_ms,
                            static_cast<uint64_t>(config_.gc_grace_ms))) {
+    // A copy (only of records acted on): replacing the record ends the
+    // view of a pending one.
+    const std::string encoded(held);
     auto removed = group_commit_->Remove(storage_key, encoded);
     if (removed.ok() && removed.value()) {
       trees_->Update(key->key, cluster::RankOf(encoded), std::nullopt);
@@ -88,6 +89,7 @@ void Sweeper::Visit(std::string_view storage_key, std::string_view held,
     tombstone.tombstone = true;
     tombstone.expire_at_ms = record->expire_at_ms;
     std::string replacement = cluster::EncodeRecord(tombstone);
+    const std::string encoded(held);  // as above
     auto replaced = group_commit_->Replace(storage_key, encoded, replacement);
     if (replaced.ok() && replaced.value()) {
       trees_->Update(key->key, cluster::RankOf(encoded),
@@ -101,9 +103,8 @@ void Sweeper::Visit(std::string_view storage_key, std::string_view held,
 void Sweeper::VisitHint(std::string_view storage_key, std::string_view held,
                         uint64_t now_ms) {
   auto hint = ParseHintKey(storage_key);
-  if (!hint) return;                // the flush mark
-  const std::string encoded(held);  // as in Visit
-  auto record = cluster::ParseRecord(encoded);
+  if (!hint) return;  // the flush mark
+  auto record = cluster::ParseRecord(held);
   if (!record.ok()) return;
   if (!flush_->Covers(record->version) &&
       !HintOutlived(record->version.wall_ms, now_ms,
@@ -112,6 +113,7 @@ void Sweeper::VisitHint(std::string_view storage_key, std::string_view held,
     return;
   }
   // Safe to drop undelivered: see HintOutlived.
+  const std::string encoded(held);  // as in Visit
   auto removed = group_commit_->Remove(storage_key, encoded);
   if (removed.ok() && removed.value()) {
     ledger_->Dropped(hint->home, HintBytes(storage_key, encoded));
