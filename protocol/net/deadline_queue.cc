@@ -40,17 +40,39 @@ void DeadlineQueue::Destroy(DeadlineQueue* q) {
 }
 
 void DeadlineQueue::Add(uint64_t deadline_ms, uint64_t id) {
-  heap_.push({deadline_ms, id});
+  if (in_order_.empty() || deadline_ms >= in_order_.back().deadline_ms) {
+    in_order_.push_back({deadline_ms, id});
+  } else {
+    heap_.push({deadline_ms, id});
+  }
   if (armed_for_ == 0 || deadline_ms < armed_for_) Arm();
 }
 
+const DeadlineQueue::Entry* DeadlineQueue::Earliest() const {
+  if (in_order_.empty()) return heap_.empty() ? nullptr : &heap_.top();
+  if (heap_.empty() ||
+      in_order_.front().deadline_ms <= heap_.top().deadline_ms) {
+    return &in_order_.front();
+  }
+  return &heap_.top();
+}
+
+void DeadlineQueue::PopEarliest() {
+  if (!heap_.empty() && Earliest() == &heap_.top()) {
+    heap_.pop();
+  } else {
+    in_order_.pop_front();
+  }
+}
+
 void DeadlineQueue::Arm() {
-  if (heap_.empty()) {
+  const Entry* earliest = Earliest();
+  if (earliest == nullptr) {
     uv_timer_stop(timer_.get());
     armed_for_ = 0;
     return;
   }
-  uint64_t next = heap_.top().deadline_ms;
+  uint64_t next = earliest->deadline_ms;
   uint64_t now = uv_now(timer_->loop);
   armed_for_ = next;
   uv_timer_start(timer_.get(), &DeadlineQueue::OnTimer,
@@ -74,9 +96,10 @@ void DeadlineQueue::OnCheck(uv_check_t* check) noexcept {
 void DeadlineQueue::Fire() {
   uint64_t now = uv_now(timer_->loop);
   // Pop first, then call: on_expire may Add() new deadlines.
-  while (!closing_ && !heap_.empty() && heap_.top().deadline_ms <= now) {
-    uint64_t id = heap_.top().id;
-    heap_.pop();
+  for (const Entry* e = Earliest(); !closing_ && e && e->deadline_ms <= now;
+       e = Earliest()) {
+    uint64_t id = e->id;
+    PopEarliest();
     on_expire_(id);
   }
   if (!closing_) Arm();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -41,7 +42,7 @@ class DeadlineQueue {
   // Loop::now_ms() terms).
   void Add(uint64_t deadline_ms, uint64_t id);
 
-  size_t size() const { return heap_.size(); }
+  size_t size() const { return in_order_.size() + heap_.size(); }
 
  private:
   DeadlineQueue(Loop& loop, ExpireFn on_expire);
@@ -57,6 +58,9 @@ class DeadlineQueue {
     uint64_t id;
     bool operator>(const Entry& o) const { return deadline_ms > o.deadline_ms; }
   };
+  // The entry due first, nullptr if none; and taking it out.
+  const Entry* Earliest() const;
+  void PopEarliest();
 
   std::unique_ptr<uv_timer_s> timer_;
   // Runs Fire() after the I/O of a due iteration.
@@ -64,6 +68,9 @@ class DeadlineQueue {
   std::unique_ptr<uv_idle_s> idle_;  // while due: the poll does not block
   int open_handles_ = 3;
   ExpireFn on_expire_;
+  // Most deadlines come in order (now plus a fixed timeout): those go to a
+  // FIFO, in O(1); the rest (shorter ones, added later) to a heap.
+  std::deque<Entry> in_order_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap_;
   uint64_t armed_for_ = 0;  // deadline the timer is set for, 0 = idle
   bool closing_ = false;

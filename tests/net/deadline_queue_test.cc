@@ -11,22 +11,35 @@
 namespace leaderless::net {
 namespace {
 
-TEST(DeadlineQueueTest, FiresInDeadlineOrderAndClosesCleanly) {
+// Adds a deadline `delay_ms` from now for each of `delays` (its id the
+// delay), runs the loop until all fired, and returns the ids in the order
+// they fired. The last one closes the queue, so the loop can end.
+std::vector<uint64_t> FiringOrder(const std::vector<uint64_t>& delays) {
   std::unique_ptr<Loop> owned = Loop::Create().value();
   Loop& loop = *owned;
   std::vector<uint64_t> fired;
   DeadlineQueuePtr queue(nullptr, nullptr);
   queue = DeadlineQueue::Create(loop, [&](uint64_t id) {
     fired.push_back(id);
-    if (fired.size() == 3) queue.reset();  // closes the timer
+    if (fired.size() == delays.size()) queue.reset();  // closes the timer
   });
-  uint64_t now = loop.now_ms();
-  queue->Add(now + 30, 3);
-  queue->Add(now + 10, 1);
-  queue->Add(now + 20, 2);
+  const uint64_t now = loop.now_ms();
+  for (uint64_t delay : delays) queue->Add(now + delay, delay);
+  EXPECT_EQ(queue->size(), delays.size());
   loop.Run();
-  EXPECT_EQ(fired, (std::vector<uint64_t>{1, 2, 3}));
   EXPECT_TRUE(loop.Close());
+  return fired;
+}
+
+TEST(DeadlineQueueTest, FiresInDeadlineOrderAndClosesCleanly) {
+  EXPECT_EQ(FiringOrder({30, 10, 20}), (std::vector<uint64_t>{10, 20, 30}));
+}
+
+// Deadlines added in order and out of it (a shorter timeout after longer
+// ones) fire merged in deadline order.
+TEST(DeadlineQueueTest, InOrderAndOutOfOrderDeadlinesMerge) {
+  EXPECT_EQ(FiringOrder({10, 40, 20, 50, 30, 60}),
+            (std::vector<uint64_t>{10, 20, 30, 40, 50, 60}));
 }
 
 TEST(DeadlineQueueTest, DeadlineAddedFromCallbackFires) {
