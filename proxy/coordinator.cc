@@ -424,6 +424,7 @@ void Coordinator::SendWrite(std::string_view key, const cluster::Record& record,
     return Retire(std::move(op));
   }
   Op& ref = *op;
+  ref.waiting.reserve(targets.size());
   uint64_t id = Start(std::move(op));
   bool sloppy = false;
   for (const cluster::WriteTarget& t : targets) {

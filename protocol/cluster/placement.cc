@@ -9,6 +9,7 @@ std::vector<WriteTarget> ChooseWriteTargets(
     const std::function<bool(uint16_t)>& usable) {
   n = std::min(n, walk.size());
   std::vector<WriteTarget> targets;
+  targets.reserve(n);
   size_t next_stand_in = n;
   for (size_t i = 0; i < n; ++i) {
     if (usable(walk[i])) {
@@ -30,6 +31,7 @@ std::vector<uint16_t> ChooseReadTargets(
     const std::function<bool(uint16_t)>& usable) {
   size_t scan = sloppy ? walk.size() : std::min(n, walk.size());
   std::vector<uint16_t> targets;
+  targets.reserve(n);
   for (size_t i = 0; i < scan && targets.size() < n; ++i) {
     if (usable(walk[i])) targets.push_back(walk[i]);
   }
