@@ -649,7 +649,7 @@ void Coordinator::OnDeadline(uint64_t op_id) {
   OwnerScope scope(*this, op->owner);
   if (!op->replied) Finish(*op, QuorumResult::Outcome::kNoQuorum);
   // Replicas that let the deadline pass may hang: their links decide.
-  for (uint16_t r : op->waiting) links_[r]->NoteTimeout();
+  for (uint16_t r : op->waiting) links_[r]->NoteTimeout(op_id);
   Retire(std::move(op));
 }
 

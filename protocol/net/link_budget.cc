@@ -9,6 +9,7 @@ void LinkBudget::Wait(uint64_t flow, Request request) {
   if (queue.empty()) turns_.push_back(flow);
   waiting_bytes_ += request.command.size();
   ++waiting_;
+  ++waiting_ops_[request.op_id];
   queue.push_back(std::move(request));
 }
 
@@ -31,6 +32,9 @@ std::optional<LinkBudget::Turn> LinkBudget::Next(
   Turn turn{std::move(queue.front()), keep};
   queue.pop_front();
   --waiting_;
+  if (--waiting_ops_[turn.request.op_id] == 0) {
+    waiting_ops_.erase(turn.request.op_id);
+  }
   waiting_bytes_ -= turn.request.command.size();
   turns_.pop_front();
   if (queue.empty()) {
@@ -52,6 +56,7 @@ std::vector<LinkBudget::Request> LinkBudget::TakeAll() {
   flows_.clear();
   turns_.clear();
   refilling_ = false;
+  waiting_ops_.clear();
   waiting_ = 0;
   waiting_bytes_ = 0;
   return all;

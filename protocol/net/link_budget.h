@@ -55,6 +55,8 @@ class LinkBudget {
   std::vector<Request> TakeAll();
 
   size_t waiting() const { return waiting_; }
+  // Whether a request of `op_id` is waiting (not sent yet).
+  bool Waits(uint64_t op_id) const { return waiting_ops_.contains(op_id); }
   // The bytes of the waiting requests' commands.
   size_t waiting_bytes() const { return waiting_bytes_; }
   size_t in_flight_bytes() const { return in_flight_bytes_; }
@@ -71,6 +73,7 @@ class LinkBudget {
   bool refilling_ = false;  // sending waiting requests until one does not fit
   size_t waiting_ = 0;
   size_t waiting_bytes_ = 0;
+  std::unordered_map<uint64_t, int> waiting_ops_;  // op id -> its requests
 };
 
 }  // namespace leaderless::net

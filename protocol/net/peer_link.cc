@@ -297,8 +297,8 @@ void PeerLink::Drop() {
   Lost();
 }
 
-void PeerLink::NoteTimeout() {
-  if (!connected_) return;
+void PeerLink::NoteTimeout(uint64_t op_id) {
+  if (!connected_ || budget_.Waits(op_id)) return;
   const uint64_t now = uv_now(loop_);
   const uint64_t window = options_.probe_timeout_ms;
   // A peer that answered anything in the last window is busy, not hung;

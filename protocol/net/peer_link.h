@@ -118,9 +118,11 @@ class PeerLink {
   // full) link counts in refused().
   bool Accepts(size_t bytes);
 
-  // The caller gave up waiting for a reply to a request sent here. Enough
-  // of these in a row (no reply between) drop the connection.
-  void NoteTimeout();
+  // The caller gave up waiting for a reply to its request `op_id` here.
+  // Enough of these in a row (no reply between) drop the connection; one
+  // for a request still waiting for room in the budget (never sent) says
+  // nothing of the peer and does not count.
+  void NoteTimeout(uint64_t op_id);
 
   bool connected() const { return connected_; }
   // Requests sent and not yet answered.

@@ -54,6 +54,29 @@ TEST(LinkBudgetTest, OneRequestLargerThanTheBudgetGoesAlone) {
   EXPECT_TRUE(turn->wanted);
 }
 
+// Whether an op's request was sent or still waits (a timeout of one that
+// never left says nothing of the peer).
+TEST(LinkBudgetTest, TellsWhichOpsWait) {
+  LinkBudget budget(100);
+  budget.Sent(100);
+  budget.Wait(0, Req(1, 10, 0));
+  budget.Wait(0, Req(1, 10, 0));  // an op may have two here
+  budget.Wait(0, Req(2, 10, 0));
+  EXPECT_TRUE(budget.Waits(1));
+  EXPECT_TRUE(budget.Waits(2));
+  EXPECT_FALSE(budget.Waits(3));
+  budget.Answered(100);
+  auto first = budget.Next(&All);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(budget.Waits(1));  // its second request still waits
+  EXPECT_EQ(Drain(budget), (std::vector<uint64_t>{1, 2}));
+  EXPECT_FALSE(budget.Waits(1));
+  EXPECT_FALSE(budget.Waits(2));
+  budget.Wait(0, Req(4, 10, 200));
+  budget.TakeAll();
+  EXPECT_FALSE(budget.Waits(4));
+}
+
 TEST(LinkBudgetTest, NothingOvertakesWaitingRequests) {
   LinkBudget budget(100);
   budget.Sent(90);
