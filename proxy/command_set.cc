@@ -65,7 +65,8 @@ bool CommandSet::Resolve(Argv argv, ResolvedCommand* out,
   if (spec == nullptr) return false;
   auto container = subcommands_.find(spec->name);
   if (container == subcommands_.end() || argv.size() == 1) {
-    *out = {spec->name, spec->handler.run, &spec->meta, spec->handler.on_keys};
+    *out = {spec->name, spec->handler.run, &spec->meta, spec->handler.on_keys,
+            spec->handler.read_only};
     return true;
   }
   for (const Subcommand& sub : container->second) {

@@ -28,14 +28,17 @@ using KeyCommandFn = void (*)(KeyCall& call);
 struct CommandHandler {
   // Implicit: most commands are a plain CommandFn.
   CommandHandler(CommandFn fn) : run(fn) {}  // NOLINT(runtime/explicit)
-  static CommandHandler OnKeys(KeyCommandFn fn) {
+  // `read_only`: its turns on keys may be shared (key_locks.h).
+  static CommandHandler OnKeys(KeyCommandFn fn, bool read_only) {
     CommandHandler handler(nullptr);
     handler.on_keys = fn;
+    handler.read_only = read_only;
     return handler;
   }
 
   CommandFn run;
   KeyCommandFn on_keys = nullptr;
+  bool read_only = false;
 };
 using CommandTable = resp::CommandTable<CommandHandler>;
 
@@ -75,6 +78,7 @@ struct ResolvedCommand {
   CommandFn handler;      // null for a command on keys
   const resp::CommandMeta* meta;
   KeyCommandFn on_keys = nullptr;  // set for a command on keys
+  bool read_only = false;          // a command on keys that writes none
 };
 
 // Every command the proxy answers: Redis's table of commands plus the

@@ -7,13 +7,13 @@ OwnedArgv::OwnedArgv(Argv argv) : strings_(argv.begin(), argv.end()) {
 }
 
 void RunKeyCommand(KeyContext context, Argv argv, KeyRange keys,
-                   KeyCommandFn fn) {
+                   KeyLocks::Mode mode, KeyCommandFn fn) {
   if (context.held) {
     KeyCall call{context.coordinator, context.reply, argv, context.held};
     return fn(call);
   }
-  if (auto leases =
-          context.locks.TryAcquire(KeysOf<std::string_view>(argv, keys))) {
+  if (auto leases = context.locks.TryAcquire(
+          KeysOf<std::string_view>(argv, keys), mode)) {
     KeyCall call{context.coordinator, context.reply, argv,
                  std::make_shared<KeyLocks::Leases>(std::move(*leases))};
     return fn(call);
@@ -29,7 +29,8 @@ void RunKeyCommand(KeyContext context, Argv argv, KeyRange keys,
         KeyCall call{context.coordinator, context.reply, owned->view(),
                      std::make_shared<KeyLocks::Leases>(std::move(leases))};
         fn(call);
-      });
+      },
+      mode);
 }
 
 }  // namespace leaderless::proxy

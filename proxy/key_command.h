@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -73,11 +74,12 @@ struct KeyCall {
   std::shared_ptr<KeyLocks::Leases> hold;
 };
 
-// Runs `fn` under `context.held` if set, else once every key `keys` names
-// in `argv` is free, at once if they are. A command that has to wait gets a
-// copy of its arguments, and does not run if the proxy stopped meanwhile.
+// Runs `fn` under `context.held` if set, else once it has its turn on every
+// key `keys` names in `argv` (in `mode`), at once if it can. A command that
+// has to wait gets a copy of its arguments, and does not run if the proxy
+// stopped meanwhile.
 void RunKeyCommand(KeyContext context, Argv argv, KeyRange keys,
-                   KeyCommandFn fn);
+                   KeyLocks::Mode mode, KeyCommandFn fn);
 
 // Adds command `name` to `table`, run by F over the keys K (its COMMAND
 // key positions), with the flags and ACL categories Redis 7's COMMAND
@@ -86,7 +88,9 @@ template <KeyCommandFn F, KeyRange K = kFirstKey>
 void AddKeyCommand(CommandTable& table, std::string name, int arity,
                    std::vector<std::string> flags,
                    std::vector<std::string> categories) {
-  table.Add(std::move(name), arity, CommandHandler::OnKeys(F),
+  const bool read_only =
+      std::find(flags.begin(), flags.end(), "readonly") != flags.end();
+  table.Add(std::move(name), arity, CommandHandler::OnKeys(F, read_only),
             resp::CommandMeta{std::move(flags), K.first, K.last, K.step,
                               std::move(categories)});
 }

@@ -23,6 +23,11 @@ namespace leaderless::proxy {
 // coordinator.h), and that request must not see the writes of commands
 // that came after the read.
 //
+// Reads share their turn: a read-only command's turn on a key held by
+// reads, with nobody waiting, starts at once, so many clients' GETs of one
+// hot key run together. A command behind them waits for all of them, and
+// reads that come after a waiting command wait behind it.
+//
 // Keys are held through move-only Leases, released exactly once when the
 // lease is destroyed or Release()d. Only keys held or waited for take
 // memory. Loop thread only; not reentrant across threads.
@@ -61,29 +66,40 @@ class KeyLocks {
   KeyLocks(const KeyLocks&) = delete;
   KeyLocks& operator=(const KeyLocks&) = delete;
 
-  // Leases on every key of `keys` (duplicates allowed) if each is free, or
-  // nullopt, taking nothing, if one is held or waited for.
-  std::optional<Leases> TryAcquire(std::vector<std::string_view> keys);
+  // Whether a turn may be shared with other readers.
+  enum class Mode { kExclusive, kShared };
+
+  // Leases on every key of `keys` (duplicates allowed) if each can be taken
+  // now (free, or held in shared mode with nobody waiting, for `mode`
+  // kShared), or nullopt, taking nothing.
+  std::optional<Leases> TryAcquire(std::vector<std::string_view> keys,
+                                   Mode mode = Mode::kExclusive);
 
   // Calls `grant` with leases on every distinct key of `keys` once each is
-  // its turn, in FIFO order per key; before returning if all are free. The
-  // caller queues on all its keys at once: later callers of any of them
-  // come after it, and two multi-key callers never wait for each other in a
-  // cycle.
-  void Acquire(std::vector<std::string> keys, Grant grant);
+  // its turn, in FIFO order per key; before returning if all can be taken
+  // now. The caller queues on all its keys at once: later callers of any of
+  // them come after it, and two multi-key callers never wait for each other
+  // in a cycle.
+  void Acquire(std::vector<std::string> keys, Grant grant,
+               Mode mode = Mode::kExclusive);
 
   // Keys held or waited for.
   size_t size() const { return entries_.size(); }
   bool held(std::string_view key) const;
 
  private:
+  struct Waiter {
+    Mode mode;
+    std::function<void(Lease)> grant;
+  };
   // A key is held while its entry exists; `waiters` get it in order.
   struct Entry {
     // A list, not a deque: an empty deque allocates, and a command of a
     // million keys takes a million entries, nearly all without waiters.
-    std::list<std::function<void(Lease)>> waiters;
-    bool granting = false;  // Release() is handing the key over
-    bool released = false;  // the lease handed over was released at once
+    std::list<Waiter> waiters;
+    int holders = 0;  // leases out: one, or several sharing the turn
+    Mode mode = Mode::kExclusive;  // the holders'
+    bool granting = false;         // Release() is handing the key over
   };
   struct Pending;
   struct Hash {
@@ -94,6 +110,13 @@ class KeyLocks {
   };
 
   void GrantPending(Pending& pending);
+  // Whether a `mode` turn on `entry` (held) may start now.
+  static bool Joins(const Entry& entry, Mode mode) {
+    return mode == Mode::kShared && entry.mode == Mode::kShared &&
+           entry.holders > 0 && entry.waiters.empty();
+  }
+  // A lease on `node`, one more holder in `mode`.
+  Lease Take(Node& node, Mode mode);
   void Release(Node& node);
 
   std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;

@@ -101,7 +101,9 @@ void ProxyServer::RunOnKeys(const ResolvedCommand& command, Argv argv,
                             std::shared_ptr<KeyLocks::Leases> held) {
   RunKeyCommand(
       {coordinator_, key_locks_, stopping_, std::move(reply), std::move(held)},
-      argv, KeyRangeOf(*command.meta), command.on_keys);
+      argv, KeyRangeOf(*command.meta),
+      command.read_only ? KeyLocks::Mode::kShared : KeyLocks::Mode::kExclusive,
+      command.on_keys);
 }
 
 void ProxyServer::OnSessionClosed(net::Session& session) {

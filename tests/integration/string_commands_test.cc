@@ -618,6 +618,51 @@ TEST_F(StringCommandsTest, MultiKeyReadModifyWritesDoNotDeadlock) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+// Reads of one key share their turn, yet a pipelined read after a write
+// still waits for the write: one client pipelines SET then GET of a hot key
+// while others read it in a loop, and each of its GETs sees its own SET.
+TEST_F(StringCommandsTest, SharedReadsOfAHotKeyStillSeeThePipelinedWrite) {
+  constexpr int kRounds = 200;
+  constexpr int kReaders = 3;
+  ASSERT_EQ(Run({"SET", "hot", "0"}), Reply::Status("OK"));
+  std::atomic<bool> stop{false};
+  std::atomic<int> reader_failures{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < kReaders; ++i) {
+    readers.emplace_back([&] {
+      auto c = RedisClient::Connect(cluster_.proxy_port());
+      while (c && !stop) {
+        if (c->Command({"GET", "hot"}).type != Reply::Type::kString) {
+          ++reader_failures;
+        }
+      }
+      if (!c) ++reader_failures;
+    });
+  }
+  std::vector<std::string> unexpected;  // the writer's wrong replies
+  if (auto writer = cluster_.ConnectProxy()) {
+    for (int i = 1; i <= kRounds; ++i) {
+      writer->Append({"SET", "hot", std::to_string(i)});
+      writer->Append({"GET", "hot"});
+    }
+    for (int i = 1; i <= kRounds; ++i) {
+      Reply set = writer->Read();
+      Reply get = writer->Read();
+      if (set != Reply::Status("OK") || get != Str(std::to_string(i))) {
+        unexpected.push_back(::testing::PrintToString(set) + " " +
+                             ::testing::PrintToString(get) + " for " +
+                             std::to_string(i));
+      }
+    }
+  } else {
+    unexpected.push_back("cannot connect");
+  }
+  stop = true;
+  for (std::thread& t : readers) t.join();
+  EXPECT_EQ(unexpected, std::vector<std::string>{});
+  EXPECT_EQ(reader_failures.load(), 0);
+}
+
 // A client that leaves with read-modify-writes queued does not leave its
 // keys held: they still run, and the next command gets its turn.
 TEST_F(StringCommandsTest, ClientGoneReleasesItsKeys) {

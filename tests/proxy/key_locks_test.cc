@@ -57,12 +57,14 @@ TEST(KeyLocksTest, WaitersGetTheKeyInArrivalOrder) {
   EXPECT_EQ(locks.size(), 0u);
 }
 
+// Waiters that finish at once (one, or readers granted together) hand the
+// key on to the next.
 TEST(KeyLocksTest, PassThroughWaitersRunUntilTheNextHolder) {
   KeyLocks locks;
   Recorder r;
   locks.Acquire({"k"}, r.Keep("rmw1"));
-  locks.Acquire({"k"}, r.PassThrough("get1"));
-  locks.Acquire({"k"}, r.PassThrough("get2"));
+  locks.Acquire({"k"}, r.PassThrough("get1"), KeyLocks::Mode::kShared);
+  locks.Acquire({"k"}, r.PassThrough("get2"), KeyLocks::Mode::kShared);
   locks.Acquire({"k"}, r.Keep("rmw2"));
   locks.Acquire({"k"}, r.PassThrough("get3"));
   r.kept[0].clear();
@@ -194,6 +196,48 @@ TEST(KeyLocksTest, AGrantMayQueueForTheKeyItJustGot) {
   r.kept.clear();
   EXPECT_EQ(r.order,
             (std::vector<std::string>{"holder", "requeue", "next", "again"}));
+  EXPECT_EQ(locks.size(), 0u);
+}
+
+constexpr KeyLocks::Mode kShared = KeyLocks::Mode::kShared;
+
+TEST(KeyLocksTest, ReadersShareTheirTurn) {
+  KeyLocks locks;
+  Recorder r;
+  locks.Acquire({"k"}, r.Keep("read1"), kShared);
+  locks.Acquire({"k"}, r.Keep("read2"), kShared);
+  EXPECT_TRUE(locks.TryAcquire({"k"}, kShared));  // released at once
+  EXPECT_FALSE(locks.TryAcquire({"k"}));          // a writer waits
+  EXPECT_EQ(r.order, (std::vector<std::string>{"read1", "read2"}));
+  r.kept[0].clear();
+  EXPECT_TRUE(locks.held("k"));  // read2 still has it
+  r.kept[1].clear();
+  EXPECT_EQ(locks.size(), 0u);
+}
+
+// A writer behind readers waits for all of them; readers after the writer
+// wait for it, then share their turn; a writer after them waits again.
+TEST(KeyLocksTest, ReadersAfterAWaitingWriterWaitForIt) {
+  KeyLocks locks;
+  Recorder r;
+  locks.Acquire({"k"}, r.Keep("read1"), kShared);
+  locks.Acquire({"k"}, r.Keep("read2"), kShared);
+  locks.Acquire({"k"}, r.Keep("write"));
+  locks.Acquire({"k"}, r.Keep("read3"), kShared);
+  EXPECT_FALSE(locks.TryAcquire({"k"}, kShared));  // one waits before it
+  locks.Acquire({"k"}, r.Keep("read4"), kShared);
+  locks.Acquire({"k"}, r.PassThrough("write2"));
+  r.kept[0].clear();
+  EXPECT_EQ(r.order, (std::vector<std::string>{"read1", "read2"}));
+  r.kept[1].clear();
+  EXPECT_EQ(r.order, (std::vector<std::string>{"read1", "read2", "write"}));
+  r.kept[2].clear();
+  EXPECT_EQ(r.order, (std::vector<std::string>{"read1", "read2", "write",
+                                               "read3", "read4"}));
+  r.kept[3].clear();
+  EXPECT_EQ(r.order.size(), 5u);  // read4 still reads
+  r.kept[4].clear();
+  EXPECT_EQ(r.order.back(), "write2");
   EXPECT_EQ(locks.size(), 0u);
 }
 
