@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocol/resp/auth_errors.h"
 #include "proxy/commands/command_families.h"
 #include "proxy/protected_mode.h"
 #include "proxy/transaction.h"
@@ -82,7 +83,7 @@ bool ProxyServer::Admit(net::Session& session, ClientState& client, Argv argv,
   }
   client.last_command = command->name;
   if (!client.authenticated && !HasFlag(*command->meta, "no_auth")) {
-    RefuseCommand(session, client, argv, "NOAUTH Authentication required.");
+    RefuseCommand(session, client, argv, resp::kNoAuth);
     return false;
   }
   ++commands_processed_;

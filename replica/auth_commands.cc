@@ -19,6 +19,8 @@
 #include "protocol/cluster/secret.h"
 #include "protocol/net/log.h"
 #include "protocol/net/peer_address.h"
+#include "protocol/resp/auth_errors.h"
+#include "protocol/resp/command_table.h"
 #include "protocol/resp/integers.h"
 #include "protocol/resp/reply_writer.h"
 #include "replica/replica_server.h"
@@ -26,17 +28,9 @@
 namespace leaderless::replica {
 namespace {
 
-constexpr char kNoAuth[] = "NOAUTH Authentication required.";
-constexpr char kWrongPass[] =
-    "WRONGPASS invalid username-password pair or user is disabled.";
-constexpr char kNoPassword[] =
-    "ERR AUTH <password> called without any password configured for the "
-    "default user. Are you sure your configuration is correct?";
-constexpr char kHelloNotAuthenticated[] =
-    "NOAUTH HELLO must be called with the client already authenticated, "
-    "otherwise the HELLO AUTH <user> <pass> option can be used to "
-    "authenticate the client and select the RESP protocol version at the "
-    "same time";
+using resp::kHelloNotAuthenticated;
+using resp::kNoAuth;
+using resp::kWrongPass;
 constexpr char kDenied[] =
     "DENIED leaderless-replica accepts loopback clients only, because no "
     "replica-password is set. To serve other hosts, set replica-password "
@@ -52,13 +46,6 @@ class Access : public net::SessionState {
   explicit Access(bool authenticated) : authenticated(authenticated) {}
   bool authenticated;
 };
-
-bool EqualsLowercase(std::string_view arg, std::string_view lowercase) {
-  return std::equal(arg.begin(), arg.end(), lowercase.begin(), lowercase.end(),
-                    [](char a, char b) {
-                      return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
-                    });
-}
 
 }  // namespace
 
@@ -140,7 +127,7 @@ void ReplicaServer::Auth(net::Session& s,
   if (argv.size() > 3) return w.Error("ERR syntax error");
   if (argv.size() == 2 && config_.replica_password.empty()) {
     NoteRefusal(s, "AUTH", "no replica-password is set here", auth_failures_);
-    return w.Error(kNoPassword);
+    return w.Error(resp::kNoPasswordConfigured);
   }
   const std::string_view user = argv.size() == 3 ? argv[1] : "default";
   if (!Authenticate(s, user, argv.back())) return w.Error(kWrongPass);
@@ -163,12 +150,12 @@ void ReplicaServer::Hello(net::Session& s,
   }
   for (size_t i = 2; i < argv.size(); ++i) {
     const size_t more = argv.size() - 1 - i;
-    if (EqualsLowercase(argv[i], "auth") && more >= 2) {
+    if (resp::ArgIs(argv[i], "auth") && more >= 2) {
       if (!Authenticate(s, argv[i + 1], argv[i + 2])) {
         return w.Error(kWrongPass);
       }
       i += 2;
-    } else if (EqualsLowercase(argv[i], "setname") && more >= 1) {
+    } else if (resp::ArgIs(argv[i], "setname") && more >= 1) {
       ++i;
     } else {
       return w.Error("ERR Syntax error in HELLO option '" +

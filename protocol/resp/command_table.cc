@@ -1,5 +1,7 @@
 #include "protocol/resp/command_table.h"
 
+#include <strings.h>
+
 #include <algorithm>
 
 namespace leaderless::resp {
@@ -17,6 +19,11 @@ std::string UnknownCommandError(std::span<const std::string_view> argv) {
   }
   return "ERR unknown command '" + std::string(PrintfPrefix(argv[0], 128)) +
          "', with args beginning with: " + args;
+}
+
+bool ArgIs(std::string_view arg, std::string_view lowercase_name) {
+  return arg.size() == lowercase_name.size() &&
+         strncasecmp(arg.data(), lowercase_name.data(), arg.size()) == 0;
 }
 
 std::string ArityError(std::string_view lowercase_name) {

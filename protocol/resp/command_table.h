@@ -19,6 +19,10 @@ std::string_view PrintfPrefix(std::string_view s, size_t max);
 // 128 bytes. Clients match this text (e.g. to fall back from HELLO 3).
 std::string UnknownCommandError(std::span<const std::string_view> argv);
 
+// Whether argument `arg` is `lowercase_name` in any case: Redis reads
+// option names (EX, NX, AUTH...) case-insensitively.
+bool ArgIs(std::string_view arg, std::string_view lowercase_name);
+
 // "ERR wrong number of arguments for 'get' command".
 std::string ArityError(std::string_view lowercase_name);
 

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "protocol/net/server.h"
+#include "protocol/resp/auth_errors.h"
 #include "protocol/resp/command_table.h"
 
 namespace leaderless::proxy {
@@ -12,9 +13,6 @@ class ProxyServer;
 // COMMAND metadata of the commands a client may send before authenticating
 // (AUTH, HELLO, QUIT, RESET): Redis's no_auth flag and its companions.
 resp::CommandMeta NoAuthMeta();
-
-inline constexpr char kWrongPass[] =
-    "WRONGPASS invalid username-password pair or user is disabled.";
 
 // Logs `session` in if `user` and `password` authenticate as Redis's
 // `default` user, the only user: with no requirepass any password does

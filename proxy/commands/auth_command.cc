@@ -17,12 +17,11 @@ void Auth(ProxyServer& proxy, net::Session& s, Argv argv) {
   resp::ReplyWriter out = ReplyNow(s);
   if (argv.size() > 3) return out.Error(kSyntaxError);
   if (argv.size() == 2 && proxy.config().requirepass.empty()) {
-    return out.Error(
-        "ERR AUTH <password> called without any password configured for the "
-        "default user. Are you sure your configuration is correct?");
+    return out.Error(resp::kNoPasswordConfigured);
   }
   const std::string_view user = argv.size() == 3 ? argv[1] : "default";
-  if (!Authenticate(proxy, s, user, argv.back())) return out.Error(kWrongPass);
+  if (!Authenticate(proxy, s, user, argv.back()))
+    return out.Error(resp::kWrongPass);
   out.SimpleString("OK");
 }
 

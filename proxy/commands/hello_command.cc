@@ -14,12 +14,6 @@
 namespace leaderless::proxy {
 namespace {
 
-constexpr char kNotAuthenticated[] =
-    "NOAUTH HELLO must be called with the client already authenticated, "
-    "otherwise the HELLO AUTH <user> <pass> option can be used to "
-    "authenticate the client and select the RESP protocol version at the "
-    "same time";
-
 // The requested protocol, 0 when HELLO has no argument; "" or an error.
 std::string ParseProtocol(Argv argv, int* protocol) {
   *protocol = 0;
@@ -45,7 +39,8 @@ std::string ApplyOptions(ProxyServer& proxy, net::Session& s, Argv argv) {
   for (size_t i = 2; i < argv.size(); ++i) {
     const size_t more = argv.size() - 1 - i;
     if (ArgIs(argv[i], "auth") && more >= 2) {
-      if (!Authenticate(proxy, s, argv[i + 1], argv[i + 2])) return kWrongPass;
+      if (!Authenticate(proxy, s, argv[i + 1], argv[i + 2]))
+        return resp::kWrongPass;
       i += 2;
     } else if (ArgIs(argv[i], "setname") && more >= 1) {
       if (!IsValidClientAttribute(argv[i + 1])) return kInvalidClientName;
@@ -84,7 +79,7 @@ void Hello(ProxyServer& proxy, net::Session& s, Argv argv) {
   std::string error = ParseProtocol(argv, &protocol);
   if (error.empty()) error = ApplyOptions(proxy, s, argv);
   if (error.empty() && !proxy.Client(s).authenticated) {
-    error = kNotAuthenticated;
+    error = resp::kHelloNotAuthenticated;
   }
   if (!error.empty()) return ReplyNow(s).Error(error);
   if (protocol != 0) s.set_protocol(protocol);
