@@ -527,9 +527,10 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
   if (reply->type == Type::kBulk) {
     auto view = cluster::ParseRecord(reply->str);
     if (!view.ok()) return false;
-    answer.rank = cluster::RankOf(reply->str);
     ObserveVersion(view->version);
-    (void)op.newest.Offer(std::move(reply->str));
+    auto rank = op.newest.Offer(std::move(reply->str));
+    if (!rank.ok()) return false;
+    answer.rank = rank.value();
   }
   if (!op.is_write) op.answers.push_back(answer);
   return true;

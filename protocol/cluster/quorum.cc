@@ -2,14 +2,16 @@
 
 namespace leaderless::cluster {
 
-Status NewestRecord::Offer(std::string&& encoded) {
+Result<RecordRank> NewestRecord::Offer(std::string&& encoded) {
+  if (!encoded_.empty() && encoded == encoded_) return rank_;
   Result<RecordView> view = ParseRecord(encoded);
   if (!view.ok()) return view.status();
+  const RecordRank rank = RankOf(encoded);
   if (encoded_.empty() || Supersedes(encoded, encoded_)) {
-    rank_ = RankOf(encoded);
+    rank_ = rank;
     encoded_ = std::move(encoded);
   }
-  return Status::OK();
+  return rank;
 }
 
 }  // namespace leaderless::cluster

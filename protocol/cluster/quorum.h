@@ -45,9 +45,11 @@ class QuorumTracker {
 // winning string is moved in.
 class NewestRecord {
  public:
-  // Takes `encoded` if it is greater than the newest so far. Corruption if
-  // it is not a record (it is then ignored).
-  Status Offer(std::string&& encoded);
+  // Takes `encoded` if it is greater than the newest so far, and returns
+  // its rank (RankOf). Corruption if it is not a record (it is then
+  // ignored). An answer equal to the newest, the usual case when replicas
+  // agree, costs a comparison: its digest is the newest's, hashed once.
+  Result<RecordRank> Offer(std::string&& encoded);
 
   bool empty() const { return encoded_.empty(); }
   // The newest encoded record, or "" if none was offered.

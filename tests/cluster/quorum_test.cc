@@ -100,6 +100,16 @@ TEST(NewestRecordTest, EqualVersionsPickTheSameRecordInAnyOrder) {
   }
 }
 
+TEST(NewestRecordTest, GivesTheRankOfEveryRecordOffered) {
+  NewestRecord n;
+  const std::string mid = Encoded({5, 0, 1}, "mid");
+  const std::string old = Encoded({1, 0, 1}, "old");
+  EXPECT_EQ(n.Offer(std::string(mid)).value(), RankOf(mid));
+  EXPECT_EQ(n.Offer(std::string(mid)).value(), RankOf(mid));  // an equal one
+  EXPECT_EQ(n.Offer(std::string(old)).value(), RankOf(old));
+  EXPECT_EQ(n.rank(), RankOf(mid));
+}
+
 TEST(NewestRecordTest, IgnoresGarbage) {
   NewestRecord n;
   EXPECT_FALSE(n.Offer("not a record").ok());
