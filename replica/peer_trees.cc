@@ -48,7 +48,7 @@ void PeerTrees::Update(std::string_view key, const Rank& before,
   uint64_t change = 0;
   if (before) change ^= EntryHash(key, *before);
   if (after) change ^= EntryHash(key, *after);
-  const auto leaf = static_cast<uint32_t>(hash >> cluster::kLeafShift);
+  const uint32_t leaf = cluster::MerkleLeafAt(hash);
   for (uint16_t peer : homes) {
     if (peer != self_) trees_[peer].Toggle(leaf, change);
   }

@@ -5,7 +5,7 @@
 namespace leaderless::cluster {
 
 uint32_t MerkleLeaf(std::string_view key) {
-  return static_cast<uint32_t>(RingHash(key) >> kLeafShift);
+  return MerkleLeafAt(RingHash(key));
 }
 
 uint64_t EntryHash(std::string_view key, std::string_view rank) {

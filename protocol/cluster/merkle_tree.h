@@ -25,8 +25,12 @@ inline constexpr uint32_t kMerkleLeaves = 4096;  // fanout ^ depth
 // A key's leaf is its ring hash shifted right by this (its top 12 bits).
 inline constexpr int kLeafShift = 52;
 
-// The leaf (0..kMerkleLeaves-1) of a key.
+// The leaf (0..kMerkleLeaves-1) of a key, and of a key whose RingHash is
+// `ring_hash`.
 uint32_t MerkleLeaf(std::string_view key);
+inline uint32_t MerkleLeafAt(uint64_t ring_hash) {
+  return static_cast<uint32_t>(ring_hash >> kLeafShift);
+}
 // What one (key, record) entry contributes to its leaf; `rank` is the
 // record's EncodeRank (kEncodedRankSize bytes): its version, kind and a
 // digest of its content, so that two replicas holding different records of
