@@ -48,6 +48,8 @@ TEST(RecordIndexBoundTest, ForgottenKeysAnswerAsIfKept) {
   ASSERT_TRUE(cluster.TerminateReplica(1));
   ASSERT_TRUE(cluster.RestartReplica(1));
   ASSERT_TRUE(cluster.WaitForReplicasUp(3));
+  const std::string restarted = ReplicaInfo(cluster, 1);
+  EXPECT_EQ(FieldValue(restarted, "record_index_complete:"), 0) << restarted;
   KeyValues kept = v2;
   for (const char* gone : {"k:1", "k:2", "k:404"}) kept.erase(gone);
   EXPECT_TRUE(ReadsBack(*client, kept));

@@ -86,9 +86,6 @@ class ValueLimitsTest : public ::testing::Test {
   std::vector<long long> connections_;
 };
 
-// SETRANGE at an offset that would make a string of 512 MB is refused
-// before anything is allocated or sent: the proxy does not grow, and the
-// requests of another client go on meanwhile.
 // LL.GET's bound on the record it sends: a longer record is answered by
 // its length (the proxy asks again with room for it); a bound that is not
 // a number of bytes, or an argument past the grammar, is refused.
@@ -115,6 +112,9 @@ TEST_F(ValueLimitsTest, LlGetAnswersTheLengthOfARecordPastItsBound) {
             Reply::Error("ERR bad LL.GET arguments"));
 }
 
+// SETRANGE at an offset that would make a string of 512 MB is refused
+// before anything is allocated or sent: the proxy does not grow, and the
+// requests of another client go on meanwhile.
 TEST_F(ValueLimitsTest, SetRangePastTheLimitIsRefusedBeforeAnyAllocation) {
   CheckedTraffic other(cluster_.proxy_port());
   ASSERT_TRUE(other.RunsFurther(10));
