@@ -10,7 +10,7 @@
 #
 #  1. Prefills --keys keys (default 1000000) through the proxy, and the same
 #     into redis-server: key:000000000000 .., redis-benchmark's own key
-#     names, values of 64 bytes (redis-cli --pipe).
+#     names, values of 64 bytes (processes.sh's prefill).
 #  2. redis-benchmark -t set -d <--value-size, 4096> -r <keys> -c 50 (P1)
 #     -n <--requests> against redis-server, then the same against the proxy.
 #     Progress lines (every 250 ms) are kept to count the intervals in which
@@ -88,21 +88,6 @@ start_redis() {
   wait_ping "redis-server" "$last_pid" "$redis_port" "$tmp/redis.log"
 }
 
-# prefill PORT: SETs key:000000000000 .. key:<keys-1> to 64-byte values.
-prefill() {
-  awk -v n="$keys" 'BEGIN {
-    v = sprintf("%064d", 0)
-    for (i = 0; i < n; i++) {
-      k = sprintf("key:%012d", i)
-      printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$64\r\n%s\r\n", length(k), k, v
-    } }' | redis-cli -p "$1" --pipe >"$tmp/prefill-$1.out" 2>&1 || true
-  grep -q 'Last reply received' "$tmp/prefill-$1.out" ||
-    { tail -n 5 "$tmp/prefill-$1.out" >&2; die "prefill of port $1 failed"; }
-  # Errors (e.g. NOQUORUM under an overloaded machine) are reported, not
-  # fatal: the prefill only has to make the tables large.
-  echo "prefill of port $1: $(grep -o 'errors: [0-9]*' "$tmp/prefill-$1.out")"
-}
-
 # run NAME PORT: the SET run; prints one result line.
 run() {
   local name=$1 port=$2 out="$tmp/bench-$1.out" t0 t1
@@ -149,8 +134,9 @@ main() {
   start_redis
   start_cluster
   log "prefilling $keys keys into redis-server and the cluster"
-  prefill "$redis_port"
-  prefill "$proxy_port"
+  # processes.sh's loader: SETs answered with an error are sent again.
+  echo "prefill retries (redis-server): $(prefill redis-server "$redis_port" "$keys" 64)"
+  echo "prefill retries (proxy): $(prefill proxy "$proxy_port" "$keys" 64)"
   check_alive "during the prefill"
   log "prefilled; SET runs of -n $requests -d $value_size -c 50"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
