@@ -18,7 +18,13 @@ GroupCommit::GroupCommit(net::Loop& loop, RecordStore* store,
       done_(std::move(done)),
       lost_(std::move(lost)),
       check_(net::IterationHook::Create(loop, [this] { FlushOpen(); })),
-      everysec_(net::Timer::Create(loop, [this] { SyncEverySecond(); })) {}
+      everysec_(net::Timer::Create(loop, [this] { SyncEverySecond(); })),
+      pace_(net::Timer::Create(loop,
+                               [this] {
+                                 pace_armed_ = false;
+                                 FlushOpen();
+                               })),
+      pacer_(store->tuning().level0_pace_tables) {}
 
 GroupCommit* GroupCommit::Create(net::Loop& loop, RecordStore* store,
                                  std::unique_ptr<RecordIndex> index,
@@ -219,6 +225,7 @@ void GroupCommit::FlushOpen() {
     return;
   }
   if (running_) return;  // OnWorkDone flushes again
+  if (Paced()) return;   // the pace timer flushes
   if (open_->writes.empty() ||
       (mode_ != cluster::AppendFsync::kAlways && !CompactionBehind())) {
     // Nothing to sync: written here, at once. (Only superseded writes: what
@@ -246,14 +253,30 @@ void GroupCommit::RunOnWorker(std::unique_ptr<Batch> batch) {
       loop_, [this] { OnWork(); }, [this] { OnWorkDone(); });
 }
 
-bool GroupCommit::CompactionBehind() {
+int GroupCommit::Level0() {
   // One LevelDB property read per millisecond at most.
-  uint64_t now = loop_.now_ms();
+  const uint64_t now = loop_.now_ms();
   if (now != level0_checked_ms_) {
     level0_checked_ms_ = now;
-    compaction_behind_ = store_->CompactionBehind();
+    level0_ = store_->Level0Files();
   }
-  return compaction_behind_;
+  return level0_;
+}
+
+bool GroupCommit::CompactionBehind() {
+  return Level0() >= store_->tuning().level0_behind_tables;
+}
+
+bool GroupCommit::Paced() {
+  const uint64_t now = loop_.now_ms();
+  const uint64_t ready = pacer_.ReadyAtMs();
+  if (closing_ || now >= ready) return false;
+  if (!pace_armed_) {
+    pace_armed_ = true;
+    ++stats_.paced_batches;
+    pace_->Start(ready - now);
+  }
+  return true;
 }
 
 void GroupCommit::OnWork() {
@@ -279,6 +302,7 @@ void GroupCommit::OnWorkDone() {
 void GroupCommit::Finish(std::unique_ptr<Batch> finished) {
   const Batch& batch = *finished;
   ++stats_.batches;
+  pacer_.Wrote(batch.writes.bytes(), Level0(), loop_.now_ms());
   stats_.applied += batch.writes.count();
   for (const Written& w : batch.written) {
     auto it = overlay_.find(w.key);
@@ -334,8 +358,9 @@ void GroupCommit::Close() {
   if (closing_) return;
   closing_ = true;
   FlushOpen();
-  for (net::Handle* h : {static_cast<net::Handle*>(check_),
-                         static_cast<net::Handle*>(everysec_)}) {
+  for (net::Handle* h :
+       {static_cast<net::Handle*>(check_), static_cast<net::Handle*>(everysec_),
+        static_cast<net::Handle*>(pace_)}) {
     h->Close([this] {
       // A batch still on the worker frees us from OnWorkDone instead.
       if (--open_handles_ == 0 && !running_) delete this;

@@ -19,6 +19,7 @@
 #include "replica/record_index.h"
 #include "replica/record_store.h"
 #include "replica/string_hash.h"
+#include "replica/write_pacer.h"
 
 namespace leaderless::replica {
 
@@ -32,7 +33,9 @@ namespace leaderless::replica {
 // as with `always` (without sync), so that LevelDB's slowdown and stop
 // stall the worker, not the loop, and later writes wait in the next batch.
 // The `everysec` sync goes there too while compaction is behind, or rides
-// on the batch the worker writes next if one is there already.
+// on the batch the worker writes next if one is there already. Before
+// LevelDB's slowdown, a WritePacer spaces batches out so that its stop
+// trigger is not reached: the open batch waits on a timer.
 //
 // Keys are storage keys (storage_keys.h): data and hints alike. A record is
 // kept only if it supersedes the one held (cluster::Supersedes: a newer
@@ -67,6 +70,8 @@ class GroupCommit {
     // LevelDB's compaction was behind (level-0 tables at its slowdown
     // trigger).
     uint64_t behind_batches = 0;
+    // Batches that waited for the WritePacer: compaction was behind.
+    uint64_t paced_batches = 0;
     // Writes whose version check read the store: the index could not tell.
     uint64_t store_reads = 0;
   };
@@ -200,8 +205,12 @@ class GroupCommit {
   void OnWorkDone();
   // The `everysec` timer's sync.
   void SyncEverySecond();
+  // LevelDB's level-0 tables: compaction's backlog.
+  int Level0();
   // Whether LevelDB's level-0 backlog would slow or stop a write now.
   bool CompactionBehind();
+  // Whether the open batch must wait for the pacer; arms the pace timer.
+  bool Paced();
 
   net::Loop& loop_;
   RecordStore* store_;
@@ -211,12 +220,15 @@ class GroupCommit {
   LostFn lost_;
   net::IterationHook* check_;  // frees itself after Close()
   net::Timer* everysec_;       // frees itself after Close()
-  int open_handles_ = 2;
+  net::Timer* pace_;           // frees itself after Close()
+  int open_handles_ = 3;
+  bool pace_armed_ = false;
+  WritePacer pacer_;
   bool closing_ = false;
   bool dirty_since_sync_ = false;
   bool sync_owed_ = false;  // an `everysec` sync waits for the worker
   uint64_t level0_checked_ms_ = UINT64_MAX;
-  bool compaction_behind_ = false;
+  int level0_ = 0;
 
   // Accepted, not yet durable: key -> the newest record. Entries live from
   // a write to its batch's end: from a pool, malloc would take its slow path

@@ -24,11 +24,8 @@ cluster::Status FromLevelDb(const leveldb::Status& s) {
 }  // namespace
 
 RecordStore::RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,
-                         leveldb::Cache* cache, int level0_behind_tables)
-    : filter_(filter),
-      cache_(cache),
-      db_(db),
-      level0_behind_tables_(level0_behind_tables) {}
+                         leveldb::Cache* cache, const StoreTuning& tuning)
+    : filter_(filter), cache_(cache), db_(db), tuning_(tuning) {}
 RecordStore::~RecordStore() = default;
 
 cluster::Result<std::unique_ptr<RecordStore>> RecordStore::Open(
@@ -62,8 +59,7 @@ cluster::Result<std::unique_ptr<RecordStore>> RecordStore::Open(
     return FromLevelDb(s);
   }
   return std::unique_ptr<RecordStore>(
-      new RecordStore(db, options.filter_policy, options.block_cache,
-                      tuning.level0_behind_tables));
+      new RecordStore(db, options.filter_policy, options.block_cache, tuning));
 }
 
 cluster::Result<std::optional<std::string>> RecordStore::Get(

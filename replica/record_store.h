@@ -27,10 +27,13 @@ struct StoreTuning {
   // LevelDB's cache of uncompressed table blocks, which reads of records
   // not in the memtable are served from (LevelDB's default is 8 MiB).
   size_t block_cache_bytes = 64 << 20;
-  // CompactionBehind() from this many level-0 tables: LevelDB's own
+  // Compaction counts as behind from this many level-0 tables: LevelDB's own
   // slowdown trigger (its constant, not an option in 1.23), from which
   // it sleeps 1 ms in every write, and stops writes at 12.
   int level0_behind_tables = 8;
+  // Writes are paced from this many level-0 tables (WritePacer): LevelDB
+  // compacts level 0 from 4.
+  int level0_pace_tables = 6;
 };
 
 // The replica's durable records, in LevelDB: storage key (see
@@ -87,20 +90,17 @@ class RecordStore {
 
   // Level-0 tables LevelDB holds: compaction's backlog.
   int Level0Files() const;
-  // Whether a write now would be slowed or stopped by LevelDB until its
-  // compaction catches up (StoreTuning::level0_behind_tables).
-  bool CompactionBehind() const {
-    return Level0Files() >= level0_behind_tables_;
-  }
+  // How it was opened.
+  const StoreTuning& tuning() const { return tuning_; }
 
  private:
   RecordStore(leveldb::DB* db, const leveldb::FilterPolicy* filter,
-              leveldb::Cache* cache, int level0_behind_tables);
+              leveldb::Cache* cache, const StoreTuning& tuning);
   // Declared first so they are destroyed after the DB that uses them.
   std::unique_ptr<const leveldb::FilterPolicy> filter_;
   std::unique_ptr<leveldb::Cache> cache_;
   std::unique_ptr<leveldb::DB> db_;
-  int level0_behind_tables_;
+  StoreTuning tuning_;
 };
 
 }  // namespace leaderless::replica

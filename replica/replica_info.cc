@@ -43,6 +43,7 @@ void ReplicaServer::InfoStorage(std::string* out) const {
   AppendInfoField(out, "fsyncs", st.syncs);
   AppendInfoField(out, "leveldb_level0_files", store_->Level0Files());
   AppendInfoField(out, "batches_behind_compaction", st.behind_batches);
+  AppendInfoField(out, "batches_paced", st.paced_batches);
   AppendInfoSection(out, "Stats");
   AppendInfoField(out, "total_commands_processed", commands_processed_);
   AppendInfoField(out, "record_reads", reads_);

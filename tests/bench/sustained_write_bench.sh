@@ -117,7 +117,7 @@ replica_report() {
   for i in 1 2 3; do
     echo "replica r$i:"
     redis-cli -p "${replica_ports[$((i - 1))]}" INFO 2>/dev/null |
-      tr -d '\r' | grep -E '^(leveldb_|batches_behind|writes_pending)' | sed 's/^/  /' || true
+      tr -d '\r' | grep -E '^(leveldb_|batches_behind|batches_paced|writes_pending)' | sed 's/^/  /' || true
     echo "  LevelDB compactions: $(grep -c 'Compacting' "$tmp/leaderless/r$i"/LOG* 2>/dev/null | paste -sd+ | bc)"
   done
 }
