@@ -1,5 +1,6 @@
 #include "replica/group_commit.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -189,7 +190,10 @@ void GroupCommit::SyncEverySecond() {
 }
 
 GroupCommit::Batch& GroupCommit::Open() {
-  if (!open_) open_ = spare_ ? std::move(spare_) : std::make_unique<Batch>();
+  if (!open_) {
+    open_ = spare_ ? std::move(spare_) : std::make_unique<Batch>();
+    open_->opened_ms = loop_.now_ms();
+  }
   return *open_;
 }
 
@@ -231,6 +235,7 @@ void GroupCommit::FlushOpen() {
     // Nothing to sync: written here, at once. (Only superseded writes: what
     // superseded them is durable already, nothing being on the worker.)
     std::unique_ptr<Batch> batch = std::move(open_);
+    batch->started_ms = loop_.now_ms();
     if (!batch->writes.empty()) {
       batch->status = store_->Write(batch->writes, /*sync=*/false);
       dirty_since_sync_ = true;
@@ -248,6 +253,7 @@ void GroupCommit::FlushOpen() {
 void GroupCommit::RunOnWorker(std::unique_ptr<Batch> batch) {
   batch->sync = mode_ == cluster::AppendFsync::kAlways ||
                 std::exchange(sync_owed_, false);
+  batch->started_ms = loop_.now_ms();
   running_ = std::move(batch);
   net::QueueWork(
       loop_, [this] { OnWork(); }, [this] { OnWorkDone(); });
@@ -269,7 +275,10 @@ bool GroupCommit::CompactionBehind() {
 
 bool GroupCommit::Paced() {
   const uint64_t now = loop_.now_ms();
-  const uint64_t ready = pacer_.ReadyAtMs();
+  // However the pace goes, no write waits in the open batch longer than
+  // the pacer's bound.
+  const uint64_t ready =
+      std::min(pacer_.ReadyAtMs(), open_->opened_ms + WritePacer::kMaxWaitMs);
   if (closing_ || now >= ready) return false;
   if (!pace_armed_) {
     pace_armed_ = true;
@@ -302,7 +311,8 @@ void GroupCommit::OnWorkDone() {
 void GroupCommit::Finish(std::unique_ptr<Batch> finished) {
   const Batch& batch = *finished;
   ++stats_.batches;
-  pacer_.Wrote(batch.writes.bytes(), Level0(), loop_.now_ms());
+  pacer_.Wrote(batch.writes.bytes(), Level0(), batch.started_ms,
+               loop_.now_ms());
   stats_.applied += batch.writes.count();
   for (const Written& w : batch.written) {
     auto it = overlay_.find(w.key);

@@ -70,7 +70,8 @@ class GroupCommit {
     // LevelDB's compaction was behind (level-0 tables at its slowdown
     // trigger).
     uint64_t behind_batches = 0;
-    // Batches that waited for the WritePacer: compaction was behind.
+    // Batches that waited for the WritePacer: level-0 tables had reached
+    // StoreTuning::level0_pace_tables.
     uint64_t paced_batches = 0;
     // Writes whose version check read the store: the index could not tell.
     uint64_t store_reads = 0;
@@ -157,7 +158,9 @@ class GroupCommit {
     std::vector<uint64_t> tokens;
     std::vector<Yield> yielded;
     cluster::Status status;
-    bool sync = false;  // written with a sync (on the worker)
+    bool sync = false;        // written with a sync (on the worker)
+    uint64_t opened_ms = 0;   // loop time of its first write
+    uint64_t started_ms = 0;  // loop time its write began
 
     void Clear();
   };

@@ -401,8 +401,8 @@ TEST_P(GroupCommitTest, WritesArePacedWhileLevelZeroGrows) {
               .level0_pace_tables = 1});
   const std::string value(4096, 'v');
   uint64_t token = 0;
-  for (int turn = 0; turn < 32; ++turn) {
-    for (int i = 0; i < 8; ++i) {
+  for (int turn = 0; turn < 16; ++turn) {
+    for (int i = 0; i < 16; ++i) {
       ++token;
       ASSERT_TRUE(
           gc_->Offer("k" + std::to_string(token), Encoded(token, value), token)
