@@ -6,7 +6,12 @@
 //                 the home a stand-in replaces), a deadline in the queue;
 //                 a write goes to all its targets, a read to R of them
 //                 (read_targets.h) and to the next one when an asked one
-//                 fails or at its speculation deadline (speculation.h)
+//                 fails or at its speculation deadline (speculation.h);
+//                 of a read's R, the first is asked for the record and
+//                 the others for its rank only (a digest read: the
+//                 replica answers from its record index, without reading
+//                 the value); a digest newer than every record read is
+//                 asked again for the record
 //   OnPeerReply ─▶ QuorumTracker; the first decisive answer (R/W successes,
 //                 or too many failures) finishes the op:
 //                   write: reply
@@ -48,6 +53,8 @@ constexpr size_t kFirstReadBytes = 16 * 1024;
 constexpr size_t kReplyFraming = 32;
 // A write's or a flush's answer: a record header, nil, or an error line.
 constexpr size_t kWriteReplyBytes = 1024;
+// A digest read's answer: a rank, nil, or an error line.
+constexpr size_t kDigestReplyBytes = 1024;
 
 // The flow (link_budget.h) of a request about `key`. Flows keep their order
 // on a link while others may pass them, so a key's requests must share one:
@@ -249,12 +256,26 @@ void Coordinator::Read(std::string_view key, DoneFn done, RetiredFn retired,
   op->answers.reserve(op->targets.size());
   Op& ref = *op;
   uint64_t id = Start(std::move(op));
-  for (int i = 0; i < config_.read_quorum; ++i) (void)AskNext(id, ref, command);
+  (void)AskNext(id, ref, command, kFirstReadBytes + kReplyFraming);
+  if (config_.read_quorum > 1) {
+    std::string& digest = digest_request_;
+    digest.clear();
+    cluster::AppendDigestRequest(&digest, key);
+    ref.digest_asked.reserve(ref.targets.size());
+    ref.parked.reserve(ref.targets.size());
+    for (int i = 1; i < config_.read_quorum; ++i) {
+      if (AskNext(id, ref, digest, kDigestReplyBytes)) {
+        ref.digest_asked.push_back(ref.waiting.back());
+        ++counters_.digest_reads;
+      }
+    }
+  }
   if (ref.asked < ref.targets.size()) ScheduleSpeculation(id, ref);
   Settle(id, ref);
 }
 
-bool Coordinator::AskNext(uint64_t op_id, Op& op, const std::string& command) {
+bool Coordinator::AskNext(uint64_t op_id, Op& op, const std::string& command,
+                          size_t reply_bytes) {
   // A read dropped unsent for a client that has gone is not asked again:
   // its targets left count as failed, so it settles now and lets go of its
   // key rather than holding it until its deadline.
@@ -264,8 +285,7 @@ bool Coordinator::AskNext(uint64_t op_id, Op& op, const std::string& command) {
   }
   while (op.asked < op.targets.size()) {
     const uint16_t r = op.targets[op.asked++];
-    if (links_[r]->Send(command, op_id, kFirstReadBytes + kReplyFraming,
-                        FlowOf(op.key))) {
+    if (links_[r]->Send(command, op_id, reply_bytes, FlowOf(op.key))) {
       op.waiting.push_back(r);
       return true;
     }
@@ -277,7 +297,55 @@ bool Coordinator::AskNext(uint64_t op_id, Op& op, const std::string& command) {
 void Coordinator::AskNextForRead(uint64_t op_id, Op& op, uint64_t& counter) {
   request_.clear();
   cluster::AppendGetRequest(&request_, op.key, kFirstReadBytes);
-  counter += AskNext(op_id, op, request_);
+  counter += AskNext(op_id, op, request_, kFirstReadBytes + kReplyFraming);
+}
+
+bool Coordinator::AskForRecord(uint64_t op_id, Op& op, uint16_t replica) {
+  if (!Wanted(op)) return false;
+  request_.clear();
+  cluster::AppendGetRequest(&request_, op.key, kFirstReadBytes);
+  if (!links_[replica]->Send(request_, op_id, kFirstReadBytes + kReplyFraming,
+                             FlowOf(op.key))) {
+    return false;
+  }
+  op.waiting.push_back(replica);
+  return true;
+}
+
+bool Coordinator::RecordReadsOut(const Op& op) {
+  return std::any_of(op.waiting.begin(), op.waiting.end(), [&](uint16_t r) {
+    return std::find(op.digest_asked.begin(), op.digest_asked.end(), r) ==
+           op.digest_asked.end();
+  });
+}
+
+void Coordinator::ResolveParked(uint64_t op_id, Op& op) {
+  if (op.parked.empty()) return;
+  // A digest is weighed against the newest record read; until one was,
+  // it waits for the reads of records still out.
+  if (!op.replied && !op.record_answered && RecordReadsOut(op)) return;
+  std::vector<ReadAnswer> parked;
+  parked.swap(op.parked);
+  bool late = false;
+  for (const ReadAnswer& a : parked) {
+    // Nothing read is newer: the replica holds the newest (or is stale,
+    // and read repair sends it the record). A read answered already keeps
+    // it for repair only.
+    if (op.replied || (op.record_answered && a.rank <= op.newest.rank())) {
+      op.answers.push_back(a);
+      op.tracker.AddSuccess();
+      late |= op.replied;
+      continue;
+    }
+    // Newer than every record read, or no record was read: its record.
+    if (AskForRecord(op_id, op, a.replica)) {
+      ++counters_.digest_mismatches;
+      continue;
+    }
+    op.tracker.AddFailure();
+    AskNextForRead(op_id, op, counters_.read_retries);
+  }
+  if (late) (void)Repair(op);
 }
 
 void Coordinator::ScheduleSpeculation(uint64_t op_id, const Op& op) {
@@ -452,13 +520,14 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
   Op& op = *it->second;
   OwnerScope scope(*this, op.owner);
   const auto replica = static_cast<uint16_t>(peer);
-  if (reply != nullptr && reply->type == net::PeerReply::Type::kInteger &&
-      !op.is_write && !op.ask &&
+  const bool read = !op.is_write && !op.ask;
+  const bool digest = read && std::erase(op.digest_asked, replica) > 0;
+  if (!digest && reply != nullptr &&
+      reply->type == net::PeerReply::Type::kInteger && read &&
       AskAgainWithRoom(op_id, op, replica, reply->integer)) {
     return;  // still waiting for `replica`
   }
   std::erase(op.waiting, replica);
-  const bool read = !op.is_write && !op.ask;
   if (read && reply != nullptr) {
     const uint64_t now = loop_.now_ms();
     speculation_.Record(now > op.sent_ms ? now - op.sent_ms : 0, now);
@@ -467,17 +536,26 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
       op.refusal.empty()) {
     op.refusal = reply->str;
   }
-  if (!(op.ask ? TakeAskReply(op.replied, op.replies, reply)
-               : TakeRecord(op, replica, reply))) {
+  bool taken = false;
+  if (op.ask) {
+    taken = TakeAskReply(op.replied, op.replies, reply);
+  } else if (digest) {
+    taken = TakeDigest(op, replica, reply);  // parked: counted below
+  } else {
+    taken = TakeRecord(op, replica, reply);
+    op.record_answered |= taken && read;
+  }
+  if (!taken) {
     op.tracker.AddFailure();
     // The read still needs an answer: the next replica takes this one's
     // place at once.
     if (read && !op.replied) AskNextForRead(op_id, op, counters_.read_retries);
-  } else {
+  } else if (!digest) {
     op.tracker.AddSuccess();
     // A read already answered: an older late answer still gets repaired.
-    if (op.replied && !op.is_write && !op.ask) (void)Repair(op);
+    if (op.replied && read) (void)Repair(op);
   }
+  if (read) ResolveParked(op_id, op);
   Settle(op_id, op);
 }
 
@@ -505,11 +583,12 @@ bool Coordinator::Wanted(const Op& op) const {
          owner_alive_(op.owner);
 }
 
-bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
+std::optional<ReadAnswer> Coordinator::AnswerOf(const Op& op, uint16_t replica,
+                                                const net::PeerReply* reply) {
   using Type = net::PeerReply::Type;
   if (reply == nullptr ||
       (reply->type != Type::kNil && reply->type != Type::kBulk)) {
-    return false;
+    return std::nullopt;
   }
   const auto homes_end = op.targets.begin() + static_cast<long>(op.homes);
   ReadAnswer answer{
@@ -522,17 +601,36 @@ bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
   // availability, it does not count toward R.
   if (reply->type == Type::kNil && !op.is_write && !answer.home &&
       !config_.stand_in_notfound_ok) {
-    return false;
+    return std::nullopt;
   }
-  if (reply->type == Type::kBulk) {
+  return answer;
+}
+
+bool Coordinator::TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply) {
+  std::optional<ReadAnswer> answer = AnswerOf(op, replica, reply);
+  if (!answer) return false;
+  if (reply->type == net::PeerReply::Type::kBulk) {
     auto view = cluster::ParseRecord(reply->str);
     if (!view.ok()) return false;
     ObserveVersion(view->version);
     auto rank = op.newest.Offer(std::move(reply->str));
     if (!rank.ok()) return false;
-    answer.rank = rank.value();
+    answer->rank = rank.value();
   }
-  if (!op.is_write) op.answers.push_back(answer);
+  if (!op.is_write) op.answers.push_back(*answer);
+  return true;
+}
+
+bool Coordinator::TakeDigest(Op& op, uint16_t replica, net::PeerReply* reply) {
+  std::optional<ReadAnswer> answer = AnswerOf(op, replica, reply);
+  if (!answer) return false;
+  if (reply->type == net::PeerReply::Type::kBulk) {
+    auto rank = cluster::DecodeRank(reply->str);
+    if (!rank.ok()) return false;
+    ObserveVersion(rank->version);
+    answer->rank = rank.value();
+  }
+  op.parked.push_back(*answer);
   return true;
 }
 

@@ -169,6 +169,11 @@ class Coordinator : public net::PeerLink::Listener {
     // (speculation.h), or because one of them failed.
     uint64_t speculative_reads = 0;
     uint64_t read_retries = 0;
+    // Digest reads sent (of a read's R, all but the one asked for the
+    // record), and those that answered a newer rank than every record read,
+    // so that their replica was asked for the record.
+    uint64_t digest_reads = 0;
+    uint64_t digest_mismatches = 0;
   };
   const Counters& counters() const { return counters_; }
   const cluster::Config& config() const { return config_; }
@@ -237,6 +242,12 @@ class Coordinator : public net::PeerLink::Listener {
     bool replied = false;
     std::vector<uint16_t> waiting;    // replicas whose reply has not come back
     std::vector<ReadAnswer> answers;  // reads: who answered what
+    // Reads: replicas asked for a digest whose answer has not come back,
+    // digests answered but not weighed yet (ResolveParked), and whether a
+    // replica asked for the record answered it (or nil).
+    std::vector<uint16_t> digest_asked;
+    std::vector<ReadAnswer> parked;
+    bool record_answered = false;
     cluster::NewestRecord newest;
     std::vector<net::PeerReply> replies;  // ask ops
     cluster::Version written;             // writes: the version sent
@@ -279,6 +290,22 @@ class Coordinator : public net::PeerLink::Listener {
   // Takes a replica's answer to a read or write of a record (the record it
   // held, or nil) into `op`; false if it failed.
   bool TakeRecord(Op& op, uint16_t replica, net::PeerReply* reply);
+  // Takes a replica's answer to a digest read into `op.parked`; false if
+  // it failed.
+  bool TakeDigest(Op& op, uint16_t replica, net::PeerReply* reply);
+  // `replica`'s answer to `op` (of rank zero), or nullopt if `reply` is no
+  // answer: neither a record nor nil, or a nil that does not count.
+  std::optional<ReadAnswer> AnswerOf(const Op& op, uint16_t replica,
+                                     const net::PeerReply* reply);
+  // Weighs read `op`'s parked digests against the newest record read, once
+  // there is one or no read of a record is out: an answer if not newer,
+  // else their replica is asked for the record.
+  void ResolveParked(uint64_t op_id, Op& op);
+  // Whether a replica asked for `op`'s record has not answered yet.
+  static bool RecordReadsOut(const Op& op);
+  // Asks `replica` for read `op`'s record: false if its client has gone or
+  // the link refused.
+  bool AskForRecord(uint64_t op_id, Op& op, uint16_t replica);
   // Read repair of `op`'s stale answers (read_repair.h), once the read
   // reached R or for an answer after its reply: true if the reply now waits
   // for the repair.
@@ -294,7 +321,8 @@ class Coordinator : public net::PeerLink::Listener {
   // Asks read `op`'s next target not asked yet, passing over those whose
   // links refuse (each a failure): false if none was left, or its client
   // has gone.
-  bool AskNext(uint64_t op_id, Op& op, const std::string& command);
+  bool AskNext(uint64_t op_id, Op& op, const std::string& command,
+               size_t reply_bytes);
   // AskNext() for an op already sent, counting a request sent in `counter`.
   void AskNextForRead(uint64_t op_id, Op& op, uint64_t& counter);
   // Arms read `op`'s speculation: a deadline with the op's id tagged.
@@ -332,6 +360,7 @@ class Coordinator : public net::PeerLink::Listener {
   // allocation: links copy what they send, and neither function uses it
   // after it runs a callback (which may send again).
   std::string request_;
+  std::string digest_request_;  // Read()'s digest request, as request_
   uint64_t rotation_ = 0x9e3779b97f4a7c15;  // NextRotation()'s state
 };
 

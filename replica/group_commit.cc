@@ -59,6 +59,19 @@ cluster::Result<std::optional<std::string>> GroupCommit::Lookup(
   return store_->Get(key);
 }
 
+cluster::Result<std::optional<HeldRecord>> GroupCommit::Summary(
+    std::string_view key) {
+  if (!overlay_.empty()) {
+    auto it = overlay_.find(key);
+    if (it != overlay_.end()) {
+      const Pending& p = it->second;
+      if (p.record.empty()) return std::optional<HeldRecord>();
+      return std::optional<HeldRecord>(HeldRecord::Of(p.record, p.digest));
+    }
+  }
+  return HeldInStore(key);
+}
+
 std::optional<std::string_view> GroupCommit::NewestScanned(
     std::string_view key, std::string_view stored) const {
   auto it = overlay_.find(key);

@@ -73,7 +73,8 @@ class GroupCommit {
     // Batches that waited for the WritePacer: level-0 tables had reached
     // StoreTuning::level0_pace_tables.
     uint64_t paced_batches = 0;
-    // Writes whose version check read the store: the index could not tell.
+    // Version checks (and digest reads) that read the store: the index
+    // could not tell.
     uint64_t store_reads = 0;
   };
 
@@ -88,6 +89,13 @@ class GroupCommit {
   // The newest encoded record for `key`: pending ones first, then the store
   // (not read for a key the index knows is absent or a tombstone).
   cluster::Result<std::optional<std::string>> Lookup(std::string_view key);
+
+  // The summary of the newest record for `key`, pending or in the store,
+  // or nullopt if none: from the overlay or the index, and from the store
+  // only when the index cannot tell (it then keeps what the store said).
+  // Something that is not a record counts as none (a digest read of it
+  // gets it repaired).
+  cluster::Result<std::optional<HeldRecord>> Summary(std::string_view key);
 
   // The newest encoded record for `key` when a scan of the store read
   // `stored` for it: the pending record if there is one (nullopt for a

@@ -38,4 +38,11 @@ std::optional<std::string_view> HeaderAfterFlush(
   return std::nullopt;
 }
 
+std::optional<cluster::RecordRank> RankAfterFlush(
+    const std::optional<HeldRecord>& held, const FlushMark& flush) {
+  if (held && !flush.Covers(held->version())) return held->Rank();
+  if (flush.set()) return cluster::RankOf(flush.record());
+  return std::nullopt;
+}
+
 }  // namespace leaderless::replica

@@ -39,4 +39,8 @@ const std::string* AfterFlush(const std::optional<std::string>& held,
 std::optional<std::string_view> HeaderAfterFlush(
     const std::optional<HeldRecord>& held, const FlushMark& flush);
 
+// HeaderAfterFlush, as the rank of the record a read would answer.
+std::optional<cluster::RecordRank> RankAfterFlush(
+    const std::optional<HeldRecord>& held, const FlushMark& flush);
+
 }  // namespace leaderless::replica

@@ -47,6 +47,7 @@ void ReplicaServer::InfoStorage(std::string* out) const {
   AppendInfoSection(out, "Stats");
   AppendInfoField(out, "total_commands_processed", commands_processed_);
   AppendInfoField(out, "record_reads", reads_);
+  AppendInfoField(out, "digest_reads", digest_reads_);
   AppendInfoField(out, "records_written", st.applied);
   AppendInfoField(out, "records_superseded", st.superseded);
   AppendInfoField(out, "writes_refused_clock_ahead", clock_refusals_);

@@ -46,6 +46,7 @@ ReplicaServer::ReplicaServer(const cluster::Config& config, net::Loop& loop,
     commands_.Add(cluster::LowercaseName(command), command.arity, handler);
   };
   add(cluster::kGetCommand, &ReplicaServer::RecordGet);
+  add(cluster::kDigestCommand, &ReplicaServer::RecordDigest);
   add(cluster::kPutCommand, &ReplicaServer::RecordPut);
   add(cluster::kHintPutCommand, &ReplicaServer::HintPut);
   add(cluster::kTreeCommand, &ReplicaServer::TreeNodes);
@@ -235,6 +236,38 @@ void ReplicaServer::RecordGet(net::Session& s,
   } else {
     w.Null();
   }
+}
+
+void ReplicaServer::RecordDigest(net::Session& s,
+                                 std::span<const std::string_view> argv) {
+  ++reads_;
+  ++digest_reads_;
+  resp::ReplyWriter w(&s.Reply());
+  const std::string_view key = argv[1];
+  auto homes =
+      ring_.Walk(key).first(static_cast<size_t>(config_.replication_factor));
+  std::optional<cluster::RecordRank> rank;
+  if (ReadsHints(homes, self_index_)) {
+    // A stand-in weighs its hints too, by their whole records.
+    auto record = NewestFor(key);
+    if (!record.ok()) return w.Error(ErrorText(record.status()));
+    const std::string* answer = AfterFlush(record.value(), flush_);
+    if (answer != nullptr) {
+      if (!cluster::ParseRecord(*answer).ok()) {
+        return w.Error("ERR held record does not parse");
+      }
+      rank = cluster::RankOf(*answer);
+    }
+  } else {
+    // A home answers from the record index, without reading the value.
+    auto held = group_commit_->Summary(DataKey(key));
+    if (!held.ok()) return w.Error(ErrorText(held.status()));
+    rank = RankAfterFlush(held.value(), flush_);
+  }
+  if (!rank) return w.Null();
+  std::string encoded;
+  cluster::AppendRank(&encoded, *rank);
+  w.Bulk(encoded);
 }
 
 bool ReplicaServer::DropFlushed(net::Session* s, std::string_view record) {

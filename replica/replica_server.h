@@ -56,6 +56,7 @@ class ReplicaServer : public net::RequestHandler {
   void Info(net::Session& s, std::span<const std::string_view> argv);
   void Quit(net::Session& s, std::span<const std::string_view> argv);
   void RecordGet(net::Session& s, std::span<const std::string_view> argv);
+  void RecordDigest(net::Session& s, std::span<const std::string_view> argv);
   void RecordPut(net::Session& s, std::span<const std::string_view> argv);
   void HintPut(net::Session& s, std::span<const std::string_view> argv);
   void TreeNodes(net::Session& s, std::span<const std::string_view> argv);
@@ -148,6 +149,7 @@ class ReplicaServer : public net::RequestHandler {
   uint64_t start_ms_;
   uint64_t commands_processed_ = 0;
   uint64_t reads_ = 0;
+  uint64_t digest_reads_ = 0;    // of reads_
   uint64_t clock_refusals_ = 0;  // writes refused by CheckClock
   net::LogThrottle clock_log_;
   Refusals auth_failures_;    // AUTH and HELLO AUTH that failed

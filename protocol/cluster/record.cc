@@ -55,6 +55,20 @@ void AppendRank(std::string* out, const RecordRank& rank) {
   }
 }
 
+Result<RecordRank> DecodeRank(std::string_view in) {
+  if (in.size() != kEncodedRankSize ||
+      static_cast<unsigned char>(in[kEncodedVersionSize]) > 1) {
+    return Status::Corruption("not a record rank");
+  }
+  RecordRank rank;
+  rank.version = DecodeVersion(in);
+  rank.tombstone = in[kEncodedVersionSize] == 1;
+  for (size_t i = kEncodedVersionSize + 1; i < in.size(); ++i) {
+    rank.digest = rank.digest << 8 | static_cast<unsigned char>(in[i]);
+  }
+  return rank;
+}
+
 std::strong_ordering CompareRecords(std::string_view a, std::string_view b) {
   // Encoded versions compare as bytes in version order; the kind byte is
   // 0x00 for a value, 0x01 for a tombstone.

@@ -100,6 +100,8 @@ inline std::string EncodeRank(const RecordRank& rank) {
   AppendRank(&out, rank);
   return out;
 }
+// The rank AppendRank encoded as `in`; Corruption if `in` is not one.
+Result<RecordRank> DecodeRank(std::string_view in);
 
 // The order of encoded records: by rank, and by bytes in the (never seen in
 // practice) case of two digests that collide, so that it is total.

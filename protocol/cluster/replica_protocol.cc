@@ -8,6 +8,11 @@
 //                             (decimal), a record longer than that is not
 //                             sent: the answer is its length, an integer, so
 //                             that the asker can make room and ask again.
+//   LL.DIGEST <key>        -> bulk rank (kEncodedRankSize bytes, see
+//                             EncodeRank) of the record LL.GET would
+//                             answer, or nil: a digest read, which a
+//                             replica answers from its record index
+//                             without reading the value
 //   LL.PUT <key> <record>  -> once durable: bulk header of the record held
 //                             before (kRecordHeaderSize bytes), or nil
 //   LL.HPUT <home> <key> <record>
@@ -93,6 +98,10 @@ void AppendGetRequest(std::string* out, std::string_view key,
                       std::optional<size_t> max_bytes) {
   if (!max_bytes) return resp::AppendCommand(out, {kGetCommand.name, key});
   resp::AppendCommand(out, {kGetCommand.name, key, std::to_string(*max_bytes)});
+}
+
+void AppendDigestRequest(std::string* out, std::string_view key) {
+  resp::AppendCommand(out, {kDigestCommand.name, key});
 }
 
 void AppendPutRequest(std::string* out, std::string_view key,

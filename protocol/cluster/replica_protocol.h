@@ -30,6 +30,7 @@ struct ReplicaCommand {
 };
 
 inline constexpr ReplicaCommand kGetCommand{"LL.GET", -2};
+inline constexpr ReplicaCommand kDigestCommand{"LL.DIGEST", 2};
 inline constexpr ReplicaCommand kPutCommand{"LL.PUT", 3};
 inline constexpr ReplicaCommand kHintPutCommand{"LL.HPUT", 4};
 inline constexpr ReplicaCommand kFlushCommand{"LL.FLUSH", 2};
@@ -52,6 +53,8 @@ inline constexpr size_t kScanPageBytes = 1 << 20;
 // `max_bytes`: the longest record the reply may carry (see the grammar).
 void AppendGetRequest(std::string* out, std::string_view key,
                       std::optional<size_t> max_bytes = std::nullopt);
+// A digest read: the rank of the record an LL.GET would answer.
+void AppendDigestRequest(std::string* out, std::string_view key);
 void AppendPutRequest(std::string* out, std::string_view key,
                       std::string_view record);
 // `home`: the id of the replica the record is a hint for.

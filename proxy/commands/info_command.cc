@@ -148,6 +148,8 @@ void WriteClusterSettings(ProxyServer& proxy, std::string* out) {
   AppendInfoField(out, "read_repairs", n.read_repairs);
   AppendInfoField(out, "speculative_reads", n.speculative_reads);
   AppendInfoField(out, "read_retries", n.read_retries);
+  AppendInfoField(out, "digest_reads", n.digest_reads);
+  AppendInfoField(out, "digest_mismatches", n.digest_mismatches);
   AppendInfoField(out, "restamped_writes", n.restamped_writes);
   AppendInfoField(out, "versions_ahead_not_followed", n.versions_ahead);
   AppendInfoField(out, "max_clock_offset_ms", c.max_clock_offset_ms);

@@ -182,6 +182,21 @@ TEST(RecordOrderTest, EncodedRanksCompareInRankOrder) {
   }
 }
 
+TEST(RecordOrderTest, RanksDecodeAsEncoded) {
+  for (const std::string& record : {EncodeRecord(Value("a", {1, 2, 3})),
+                                    EncodeRecord(Tombstone({7, 1, 2}))}) {
+    const RecordRank rank = RankOf(record);
+    auto decoded = DecodeRank(EncodeRank(rank));
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_EQ(decoded.value(), rank);
+  }
+  std::string bad_kind = EncodeRank(RankOf(EncodeRecord(Value("a"))));
+  bad_kind[kEncodedVersionSize] = 2;
+  EXPECT_FALSE(DecodeRank(bad_kind).ok());
+  EXPECT_FALSE(DecodeRank(bad_kind.substr(1)).ok());
+  EXPECT_FALSE(DecodeRank("").ok());
+}
+
 TEST(RecordTest, RejectsMalformedEncodings) {
   std::string good = EncodeRecord(Value("v"));
   EXPECT_FALSE(ParseRecord("").ok());

@@ -1,12 +1,14 @@
 // How many replicas a read asks (3 replicas, N=3 R=2 W=2): R of them while
-// all answer, spread over the key's homes; one more when an asked replica
+// all answer, spread over the key's homes, one for the record and the
+// others for its rank only (digest reads); one more when an asked replica
 // hangs (a speculative read), so a stopped replica does not hold reads up
 // to the request timeout; and read repair brings the replicas a read asked
 // up to date.
 //
 // What replicas were asked is counted black-box: a replica's INFO
-// `record_reads` counts the LL.GET requests it served.
+// `record_reads` counts the LL.GET and LL.DIGEST requests it served.
 
+#include "protocol/cluster/record.h"
 #include "tests/integration/failure_support.h"
 
 namespace leaderless::test {
@@ -197,6 +199,110 @@ TEST_P(AskedReplicaRepairTest, OneReadRepairsTheStaleReplicaItAsked) {
 INSTANTIATE_TEST_SUITE_P(Modes, AskedReplicaRepairTest,
                          ::testing::Values("blocking", "async"),
                          [](const auto& info) { return info.param; });
+
+// r1 misses the newest values (it was down when they were written). A
+// read that asks r1 for the record and another replica for the digest
+// finds the digest newer, and asks that replica for the record: every read
+// returns the newest value.
+TEST(DigestReadTest, ADigestNewerThanTheRecordReadFetchesItsRecord) {
+  Cluster cluster(FanoutOptions(10000));
+  ASSERT_TRUE(cluster.Start());
+  auto client = cluster.ConnectProxy();
+  ASSERT_TRUE(client);
+  // Of two replicas asked, r1 is the one asked for the record in one read
+  // of three: with 40 keys, some reads take that path (all but surely).
+  const KeyValues old = MakeKeyValues("digest:", 40, "old");
+  ASSERT_TRUE(SetAll(*client, old));
+  ASSERT_TRUE(WaitForHomesToHold(cluster, Placement(cluster.options()), old));
+  cluster.KillReplica(0);
+  ASSERT_TRUE(cluster.WaitForReplicasUp(kReplicas - 1));
+  const KeyValues newer = ValuesFor(KeysOf(old), "new");
+  ASSERT_TRUE(SetAll(*client, newer));
+  ASSERT_TRUE(cluster.RestartReplica(0));
+  ASSERT_TRUE(cluster.WaitForReplicasUp(kReplicas));
+
+  const long long mismatches_before =
+      FieldValue(ProxyInfo(*client), "digest_mismatches:");
+  for (const auto& [key, value] : newer) {
+    EXPECT_EQ(client->Command({"GET", key}), Reply::String(value)) << key;
+  }
+  const std::string info = ProxyInfo(*client);
+  EXPECT_GT(FieldValue(info, "digest_mismatches:"), mismatches_before);
+  EXPECT_GE(FieldValue(info, "digest_reads:"), 40);
+}
+
+// "nil", or the hex of an encoded rank: what an LL.DIGEST answered, or the
+// rank of the record an LL.GET answered.
+std::string RankText(const Reply& reply, bool from_get) {
+  if (reply.type == Reply::Type::kNil) return "nil";
+  if (reply.type != Reply::Type::kString) {
+    return ::testing::PrintToString(reply);
+  }
+  std::string rank = reply.str;
+  if (from_get) {
+    if (!cluster::ParseRecord(reply.str).ok()) return "(not a record)";
+    rank = cluster::EncodeRank(cluster::RankOf(reply.str));
+  }
+  std::string hex;
+  for (unsigned char c : rank) {
+    static const char kDigits[] = "0123456789abcdef";
+    hex += kDigits[c >> 4];
+    hex += kDigits[c & 15];
+  }
+  return hex;
+}
+
+// Every replica answers LL.DIGEST with the rank of what it answers LL.GET
+// with: values, tombstones, keys never written, records a FLUSHALL covers,
+// and, on a stand-in (4 replicas, N=3), hints.
+TEST(DigestReadTest, ADigestIsTheRankOfWhatAReadOfTheRecordAnswers) {
+  ClusterOptions options = FanoutOptions(10000);
+  options.replicas = 4;
+  Cluster cluster(options);
+  ASSERT_TRUE(cluster.Start());
+  auto client = cluster.ConnectProxy();
+  ASSERT_TRUE(client);
+  // r4 down: writes of its keys leave hints on stand-ins.
+  cluster.KillReplica(3);
+  ASSERT_TRUE(cluster.WaitForReplicasUp(3));
+  const KeyValues kvs = MakeKeyValues("rank:", 30, "v");
+  ASSERT_TRUE(SetAll(*client, kvs));
+  ASSERT_GT(FieldValue(ProxyInfo(*client), "hinted_writes:"), 0);
+  std::vector<std::string> keys = KeysOf(kvs);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(client->Command({"DEL", keys[static_cast<size_t>(i)]}),
+              Reply::Integer(1));
+  }
+  keys.push_back("rank:never-written");
+
+  auto check = [&](const char* when, int replicas) {
+    for (int r = 0; r < replicas; ++r) {
+      auto replica = cluster.ConnectReplica(r);
+      ASSERT_TRUE(replica);
+      std::vector<std::vector<std::string>> gets, digests;
+      for (const std::string& key : keys) {
+        gets.push_back({"LL.GET", key});
+        digests.push_back({"LL.DIGEST", key});
+      }
+      const std::vector<Reply> held = Pipeline(*replica, gets);
+      const std::vector<Reply> ranks = Pipeline(*replica, digests);
+      ASSERT_EQ(held.size(), keys.size());
+      ASSERT_EQ(ranks.size(), keys.size());
+      for (size_t i = 0; i < keys.size(); ++i) {
+        EXPECT_EQ(RankText(ranks[i], false), RankText(held[i], true))
+            << when << ", " << Cluster::ReplicaId(r) << ", " << keys[i];
+      }
+    }
+  };
+  check("after the writes", 3);
+  // (Hinted handoff is off: the stand-ins keep their hints.)
+  ASSERT_TRUE(cluster.RestartReplica(3));
+  ASSERT_TRUE(cluster.WaitForReplicasUp(4));
+  check("r4 back", 4);
+  ASSERT_EQ(client->Command({"FLUSHALL"}), Reply::Status("OK"));
+  ASSERT_EQ(client->Command({"SET", keys[10], "after"}), Reply::Status("OK"));
+  check("after FLUSHALL", 4);
+}
 
 }  // namespace
 }  // namespace leaderless::test
