@@ -338,8 +338,11 @@ void Coordinator::ResolveParked(uint64_t op_id, Op& op) {
       continue;
     }
     // Newer than every record read, or no record was read: its record.
+    // The read replies only once it has come (or failed), so that it
+    // returns the newest of what its R answered.
     if (AskForRecord(op_id, op, a.replica)) {
-      ++counters_.digest_mismatches;
+      op.fetching.push_back(a.replica);
+      counters_.digest_mismatches += op.record_answered;
       continue;
     }
     op.tracker.AddFailure();
@@ -528,7 +531,11 @@ void Coordinator::OnPeerReply(uint64_t op_id, int peer, net::PeerReply* reply) {
     return;  // still waiting for `replica`
   }
   std::erase(op.waiting, replica);
-  if (read && reply != nullptr) {
+  const bool fetched = read && std::erase(op.fetching, replica) > 0;
+  // Speculation follows how long reads of records take from the op's
+  // start: digests, which read no value, and records fetched after a
+  // digest, which began later, would skew it.
+  if (read && reply != nullptr && !digest && !fetched) {
     const uint64_t now = loop_.now_ms();
     speculation_.Record(now > op.sent_ms ? now - op.sent_ms : 0, now);
   }
@@ -638,6 +645,7 @@ void Coordinator::Settle(uint64_t op_id, Op& op) {
   if (!op.replied) {
     switch (op.tracker.outcome()) {
       case cluster::QuorumTracker::Outcome::kReached:
+        if (!op.fetching.empty()) break;  // a newer record is coming
         if (op.is_write || op.ask || !op.client || !Repair(op)) {
           Finish(op, QuorumResult::Outcome::kOk);
         }

@@ -170,8 +170,8 @@ class Coordinator : public net::PeerLink::Listener {
     uint64_t speculative_reads = 0;
     uint64_t read_retries = 0;
     // Digest reads sent (of a read's R, all but the one asked for the
-    // record), and those that answered a newer rank than every record read,
-    // so that their replica was asked for the record.
+    // record), and those that answered a newer rank than the record read,
+    // so that their replica was asked for its record.
     uint64_t digest_reads = 0;
     uint64_t digest_mismatches = 0;
   };
@@ -243,10 +243,12 @@ class Coordinator : public net::PeerLink::Listener {
     std::vector<uint16_t> waiting;    // replicas whose reply has not come back
     std::vector<ReadAnswer> answers;  // reads: who answered what
     // Reads: replicas asked for a digest whose answer has not come back,
-    // digests answered but not weighed yet (ResolveParked), and whether a
-    // replica asked for the record answered it (or nil).
+    // digests answered but not weighed yet (ResolveParked), replicas asked
+    // for their record after their digest (the read waits for them), and
+    // whether a replica asked for the record answered it (or nil).
     std::vector<uint16_t> digest_asked;
     std::vector<ReadAnswer> parked;
+    std::vector<uint16_t> fetching;
     bool record_answered = false;
     cluster::NewestRecord newest;
     std::vector<net::PeerReply> replies;  // ask ops

@@ -69,7 +69,12 @@ cluster::Result<std::optional<HeldRecord>> GroupCommit::Summary(
       return std::optional<HeldRecord>(HeldRecord::Of(p.record, p.digest));
     }
   }
-  return HeldInStore(key);
+  bool not_a_record = false;
+  auto held = HeldInStore(key, &not_a_record);
+  // LL.GET would answer those bytes, which its asker counts as a failure:
+  // a digest read must not count them as nothing.
+  if (not_a_record) return cluster::Status::Corruption("not a record");
+  return held;
 }
 
 std::optional<std::string_view> GroupCommit::NewestScanned(
@@ -81,7 +86,7 @@ std::optional<std::string_view> GroupCommit::NewestScanned(
 }
 
 cluster::Result<std::optional<HeldRecord>> GroupCommit::HeldInStore(
-    std::string_view key) {
+    std::string_view key, bool* not_a_record) {
   HeldRecord held;
   switch (index_->Find(key, &held)) {
     case RecordIndex::Known::kHeld:
@@ -98,6 +103,7 @@ cluster::Result<std::optional<HeldRecord>> GroupCommit::HeldInStore(
   // Nothing is pending under `key`: the store's record is the newest, and
   // the index may keep it.
   std::optional<HeldRecord> summary = HeldRecord::Of(*stored.value());
+  if (!summary && not_a_record != nullptr) *not_a_record = true;
   index_->Put(key, summary);
   return summary;
 }

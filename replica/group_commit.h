@@ -93,8 +93,7 @@ class GroupCommit {
   // The summary of the newest record for `key`, pending or in the store,
   // or nullopt if none: from the overlay or the index, and from the store
   // only when the index cannot tell (it then keeps what the store said).
-  // Something that is not a record counts as none (a digest read of it
-  // gets it repaired).
+  // Corruption if the store holds something that is not a record.
   cluster::Result<std::optional<HeldRecord>> Summary(std::string_view key);
 
   // The newest encoded record for `key` when a scan of the store read
@@ -189,7 +188,10 @@ class GroupCommit {
 
   // What the store holds under `key` (which has nothing pending), from the
   // index, or from the store when the index cannot tell.
-  cluster::Result<std::optional<HeldRecord>> HeldInStore(std::string_view key);
+  // Sets `*not_a_record` (if given) when the store holds something that
+  // does not parse, which counts as none.
+  cluster::Result<std::optional<HeldRecord>> HeldInStore(
+      std::string_view key, bool* not_a_record = nullptr);
   // After a failed batch: the index says again what the store holds.
   void IndexTheStore(std::string_view key);
   // Whether `encoded`, of rank `rank`, supersedes `held`, what the store

@@ -37,11 +37,13 @@ std::vector<long long> RecordReads(const Cluster& cluster) {
   return reads;
 }
 
-// Reads beyond R the proxy sent: speculative reads and read retries.
+// Reads beyond R the proxy sent: speculative reads, read retries, and
+// records asked for after a newer digest.
 long long ExtraReads(RedisClient& proxy) {
   const std::string info = ProxyInfo(proxy);
   return FieldValue(info, "speculative_reads:") +
-         FieldValue(info, "read_retries:");
+         FieldValue(info, "read_retries:") +
+         FieldValue(info, "digest_mismatches:");
 }
 
 std::vector<std::vector<std::string>> Gets(const KeyValues& kvs, int rounds) {
